@@ -1,0 +1,1 @@
+"""The domain layer: plain data and rules, with no Slack imports."""
