@@ -1,0 +1,167 @@
+"""The tables. Every row carries `workspace_id`, so every query can be scoped to the
+Slack workspace a request came from; nothing is ever looked up by id alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.domain.types import Confidence, KRKind, Status
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware in UTC (the form timestamps are stored in)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _enum(enum_cls: type[Enum]) -> sa.Enum:
+    # Store the readable values ("on_track"), as VARCHAR, on every database.
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=16,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def _workspace_fk() -> int:
+    return Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace (and its Enterprise Grid org, where there is one)."""
+
+    __table_args__ = (sa.UniqueConstraint("slack_team_id", "enterprise_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_team_id: str = Field(max_length=32)
+    # "" rather than NULL: a NULL would let the unique constraint admit duplicates.
+    enterprise_id: str = Field(default="", max_length=32)
+    name: str = Field(default="", max_length=255)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Member(SQLModel, table=True):
+    """A Slack user the bot knows of."""
+
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "slack_user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    slack_user_id: str = Field(max_length=32)
+    display_name: str = Field(default="", max_length=255)
+    timezone: str | None = Field(default=None, max_length=64)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Team(SQLModel, table=True):
+    """A team with its own OKRs, digest channel and weekly rhythm."""
+
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    name: str = Field(max_length=80)
+    # Lower-cased name: team names are unique per workspace regardless of case.
+    name_key: str = Field(max_length=80)
+    digest_channel: str | None = Field(default=None, max_length=32)
+    timezone: str = Field(default="UTC", max_length=64)
+    checkin_weekday: int = Field(default=4, ge=0, le=6)  # Monday is 0; Friday by default
+    checkin_time: dt.time = Field(default=dt.time(10, 0))
+    digest_weekday: int = Field(default=4, ge=0, le=6)
+    digest_time: dt.time = Field(default=dt.time(16, 0))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class TeamMembership(SQLModel, table=True):
+    """Who belongs to a team, and who administers it."""
+
+    __tablename__ = "team_membership"
+    __table_args__ = (sa.UniqueConstraint("team_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    is_admin: bool = False
+    joined_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Cycle(SQLModel, table=True):
+    """An OKR period, a calendar quarter by default (`2026-Q4`)."""
+
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "label"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    label: str = Field(max_length=32)
+    start_date: dt.date
+    end_date: dt.date
+    closed_at: dt.datetime | None = None
+
+
+class Objective(SQLModel, table=True):
+    """A qualitative direction for a team in a cycle."""
+
+    __table_args__ = (sa.Index("ix_objective_team_cycle", "team_id", "cycle_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    cycle_id: int = Field(foreign_key="cycle.id", ondelete="CASCADE")
+    title: str = Field(max_length=150)
+    description: str = Field(default="", max_length=3000)
+    owner_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    parent_id: int | None = Field(default=None, foreign_key="objective.id", ondelete="SET NULL")
+    status: Status = Field(default=Status.active, sa_type=_enum(Status))
+    position: int = 0
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    archived_at: dt.datetime | None = None
+
+
+class KeyResult(SQLModel, table=True):
+    """A measurable outcome under an objective."""
+
+    __tablename__ = "key_result"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    objective_id: int = Field(foreign_key="objective.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=300)
+    owner_id: int | None = Field(
+        default=None, foreign_key="member.id", index=True, ondelete="SET NULL"
+    )
+    kind: KRKind = Field(default=KRKind.increase, sa_type=_enum(KRKind))
+    start_value: float | None = None
+    target_value: float | None = None
+    current_value: float | None = None
+    unit: str = Field(default="", max_length=32)
+    status: Status = Field(default=Status.active, sa_type=_enum(Status))
+    position: int = 0
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    archived_at: dt.datetime | None = None
+
+
+class CheckIn(SQLModel, table=True):
+    """One owner's weekly report on one key result; one row per key result and ISO week."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (sa.UniqueConstraint("key_result_id", "iso_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    key_result_id: int = Field(foreign_key="key_result.id", ondelete="CASCADE")
+    iso_week: str = Field(max_length=8)  # "2026-W47"
+    value: float | None = None
+    confidence: Confidence | None = Field(default=None, sa_type=_enum(Confidence))
+    note: str = Field(default="", max_length=3000)
+    author_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
