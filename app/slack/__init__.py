@@ -1,0 +1,1 @@
+"""The Slack edge: Bolt listeners and Block Kit builders."""
