@@ -1,0 +1,1 @@
+"""Data functions: keyword-only, taking the session explicitly, always workspace-scoped."""

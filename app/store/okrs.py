@@ -1,0 +1,279 @@
+"""Cycles, objectives and key results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlmodel import Session, col, select
+
+from app.db.models import Cycle, KeyResult, Member, Objective, Team, utcnow
+from app.domain.cycles import CycleSpan
+from app.domain.okrs import (
+    KeyResultDraft,
+    KeyResultSnapshot,
+    ObjectiveDraft,
+    ObjectiveSnapshot,
+    TeamOKRs,
+)
+from app.domain.types import KRKind, Status
+from app.store.directory import ensure_member, is_team_admin
+
+
+def find_cycle(session: Session, *, workspace_id: int, label: str) -> Cycle | None:
+    """The workspace's cycle with that label, if it exists."""
+    return session.exec(
+        select(Cycle).where(Cycle.workspace_id == workspace_id, Cycle.label == label)
+    ).first()
+
+
+def ensure_cycle(session: Session, *, workspace_id: int, span: CycleSpan) -> Cycle:
+    """The workspace's cycle for `span`, created on first use."""
+    cycle = find_cycle(session, workspace_id=workspace_id, label=span.label)
+    if cycle is None:
+        cycle = Cycle(
+            workspace_id=workspace_id, label=span.label, start_date=span.start, end_date=span.end
+        )
+        session.add(cycle)
+        session.flush()
+    return cycle
+
+
+def _member_id(session: Session, workspace_id: int, slack_user_id: str | None) -> int | None:
+    if not slack_user_id:
+        return None
+    return ensure_member(session, workspace_id=workspace_id, slack_user_id=slack_user_id).id
+
+
+def _apply_key_result(session: Session, kr: KeyResult, draft: KeyResultDraft) -> None:
+    kr.title = draft.title.strip()
+    kr.owner_id = _member_id(session, kr.workspace_id, draft.owner)
+    kr.kind = draft.kind
+    kr.start_value = draft.start
+    kr.target_value = 1.0 if draft.kind == KRKind.milestone else draft.target
+    kr.unit = draft.unit.strip()
+    if draft.current is not None:
+        kr.current_value = draft.current
+    elif kr.current_value is None:
+        # A new key result stands at its start until someone reports.
+        kr.current_value = 0.0 if draft.kind == KRKind.milestone else draft.start
+    kr.updated_at = utcnow()
+
+
+def create_objective(
+    session: Session, *, workspace_id: int, team: Team, cycle: Cycle, draft: ObjectiveDraft
+) -> Objective:
+    """Save a validated draft as an objective with its key results."""
+    position = len(
+        session.exec(
+            select(Objective.id).where(Objective.team_id == team.id, Objective.cycle_id == cycle.id)
+        ).all()
+    )
+    assert team.id is not None and cycle.id is not None
+    objective = Objective(
+        workspace_id=workspace_id,
+        team_id=team.id,
+        cycle_id=cycle.id,
+        title=draft.title.strip(),
+        description=draft.description.strip(),
+        owner_id=_member_id(session, workspace_id, draft.owner),
+        position=position,
+    )
+    session.add(objective)
+    session.flush()
+    assert objective.id is not None
+    for index, kr_draft in enumerate(draft.key_results):
+        kr = KeyResult(
+            workspace_id=workspace_id, objective_id=objective.id, title="", position=index
+        )
+        _apply_key_result(session, kr, kr_draft)
+        session.add(kr)
+    session.flush()
+    return objective
+
+
+def add_key_result(session: Session, *, objective: Objective, draft: KeyResultDraft) -> KeyResult:
+    """Append a key result to an objective."""
+    assert objective.id is not None
+    position = len(
+        session.exec(select(KeyResult.id).where(KeyResult.objective_id == objective.id)).all()
+    )
+    kr = KeyResult(
+        workspace_id=objective.workspace_id, objective_id=objective.id, title="", position=position
+    )
+    _apply_key_result(session, kr, draft)
+    session.add(kr)
+    session.flush()
+    return kr
+
+
+def update_key_result(session: Session, *, kr: KeyResult, draft: KeyResultDraft) -> KeyResult:
+    """Replace a key result's fields with the draft's."""
+    _apply_key_result(session, kr, draft)
+    session.add(kr)
+    session.flush()
+    return kr
+
+
+def update_objective(
+    session: Session,
+    *,
+    objective: Objective,
+    title: str,
+    description: str,
+    owner: str | None,
+    parent_id: int | None = None,
+) -> Objective:
+    """Change an objective's text, owner and alignment."""
+    objective.title = title.strip()
+    objective.description = description.strip()
+    objective.owner_id = _member_id(session, objective.workspace_id, owner)
+    objective.parent_id = parent_id
+    objective.updated_at = utcnow()
+    session.add(objective)
+    session.flush()
+    return objective
+
+
+def set_status(session: Session, *, item: Objective | KeyResult, status: Status) -> None:
+    """Archive or restore an objective or a key result."""
+    item.status = status
+    item.archived_at = utcnow() if status == Status.archived else None
+    item.updated_at = utcnow()
+    session.add(item)
+    session.flush()
+
+
+def get_objective(
+    session: Session, *, workspace_id: int, objective_id: int, for_update: bool = False
+) -> Objective | None:
+    """An objective by id, only if it belongs to this workspace."""
+    statement = select(Objective).where(
+        Objective.workspace_id == workspace_id, Objective.id == objective_id
+    )
+    return session.exec(statement.with_for_update() if for_update else statement).first()
+
+
+def get_key_result(
+    session: Session, *, workspace_id: int, key_result_id: int, for_update: bool = False
+) -> KeyResult | None:
+    """A key result by id, only if it belongs to this workspace."""
+    statement = select(KeyResult).where(
+        KeyResult.workspace_id == workspace_id, KeyResult.id == key_result_id
+    )
+    return session.exec(statement.with_for_update() if for_update else statement).first()
+
+
+def objectives_of(
+    session: Session, *, workspace_id: int, team_id: int, cycle_id: int
+) -> list[Objective]:
+    """A team's active objectives in a cycle, in order."""
+    return list(
+        session.exec(
+            select(Objective)
+            .where(
+                Objective.workspace_id == workspace_id,
+                Objective.team_id == team_id,
+                Objective.cycle_id == cycle_id,
+                Objective.status == Status.active,
+            )
+            .order_by(col(Objective.position), col(Objective.id))
+        ).all()
+    )
+
+
+def can_edit_objective(session: Session, *, objective: Objective, member_id: int) -> bool:
+    """The objective's owner and the team's admins may change it."""
+    if objective.owner_id == member_id:
+        return True
+    return is_team_admin(session, team_id=objective.team_id, member_id=member_id)
+
+
+def can_edit_key_result(
+    session: Session, *, kr: KeyResult, objective: Objective, member_id: int
+) -> bool:
+    """A key result's owner, its objective's owner and the team's admins may change it."""
+    return kr.owner_id == member_id or can_edit_objective(
+        session, objective=objective, member_id=member_id
+    )
+
+
+def team_okrs(session: Session, *, workspace_id: int, team: Team, cycle: Cycle) -> TeamOKRs:
+    """A team's active objectives and key results in a cycle, ready to show.
+
+    Three queries whatever the size of the team: objectives, key results, owners.
+    """
+    assert team.id is not None and cycle.id is not None
+    objectives = objectives_of(
+        session, workspace_id=workspace_id, team_id=team.id, cycle_id=cycle.id
+    )
+    objective_ids = [o.id for o in objectives]
+    krs_by_objective: dict[int, list[KeyResult]] = defaultdict(list)
+    if objective_ids:
+        for kr in session.exec(
+            select(KeyResult)
+            .where(
+                KeyResult.workspace_id == workspace_id,
+                col(KeyResult.objective_id).in_(objective_ids),
+                KeyResult.status == Status.active,
+            )
+            .order_by(col(KeyResult.position), col(KeyResult.id))
+        ).all():
+            krs_by_objective[kr.objective_id].append(kr)
+    owner_ids = {o.owner_id for o in objectives} | {
+        kr.owner_id for krs in krs_by_objective.values() for kr in krs
+    }
+    owner_ids.discard(None)
+    slack_ids: dict[int | None, str] = {}
+    if owner_ids:
+        for member_id, slack_user_id in session.exec(
+            select(Member.id, Member.slack_user_id).where(col(Member.id).in_(owner_ids))
+        ).all():
+            slack_ids[member_id] = slack_user_id
+    parent_ids = {o.parent_id for o in objectives if o.parent_id}
+    parent_titles: dict[int | None, str] = {}
+    if parent_ids:
+        for parent_id, title in session.exec(
+            select(Objective.id, Objective.title).where(
+                Objective.workspace_id == workspace_id, col(Objective.id).in_(parent_ids)
+            )
+        ).all():
+            parent_titles[parent_id] = title
+    snapshots = [
+        ObjectiveSnapshot(
+            id=o.id or 0,
+            title=o.title,
+            description=o.description,
+            owner=slack_ids.get(o.owner_id),
+            parent_title=parent_titles.get(o.parent_id),
+            key_results=tuple(
+                KeyResultSnapshot(
+                    id=kr.id or 0,
+                    title=kr.title,
+                    owner=slack_ids.get(kr.owner_id),
+                    kind=KRKind(kr.kind),
+                    start=kr.start_value,
+                    target=kr.target_value,
+                    current=kr.current_value,
+                    unit=kr.unit,
+                )
+                for kr in krs_by_objective.get(o.id or 0, [])
+            ),
+        )
+        for o in objectives
+    ]
+    return TeamOKRs(
+        team_id=team.id, team_name=team.name, cycle_label=cycle.label, objectives=snapshots
+    )
+
+
+def today_in(timezone: str, now: dt.datetime) -> dt.date:
+    """The calendar date at `now` in `timezone` (UTC when the zone is unknown)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    aware = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+    return aware.astimezone(zone).date()
