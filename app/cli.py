@@ -1,0 +1,253 @@
+"""The `okrbot` command (also `python -m app`).
+
+Every failure ends with a non-zero exit and one line saying why; never a traceback.
+Exit status 2 means the command line or the configuration is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from app import __version__
+from app.settings import MissingSettingError, Settings
+
+logger = logging.getLogger("okrbot")
+
+
+class CommandError(Exception):
+    """A failure to report in one line, with an exit status."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, not argparse's usage dump.
+        raise CommandError(f"{message} (see `{self.prog} --help`)", status=2)
+
+
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as invalid:
+        first = invalid.errors()[0]
+        name = str(first["loc"][0]).upper() if first.get("loc") else "a setting"
+        raise CommandError(f"invalid setting {name}: {first['msg']}", status=2) from None
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """The configured secrets, for scrubbing logs."""
+    return [
+        secret.get_secret_value()
+        for secret in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+        )
+        if secret is not None
+    ]
+
+
+def _logging(settings: Settings) -> None:
+    from app.logs import configure_logging
+
+    configure_logging(settings.log_level, secrets=secrets_of(settings))
+
+
+def _database(settings: Settings):  # type: ignore[no-untyped-def]
+    from app.db import Database
+    from app.db.migrate import ensure_schema
+
+    db = Database(settings.database_url)
+    ensure_schema(db.engine)
+    return db
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve Slack's requests over HTTP, or over Socket Mode when SLACK_APP_TOKEN is set."""
+    from app.runtime import build_runtime
+    from app.server import LocalServer
+
+    settings = _settings()
+    _logging(settings)
+    runtime = build_runtime(settings)
+    server = LocalServer(runtime.wsgi, host=args.host, port=args.port)
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        assert settings.slack_app_token is not None
+        SocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value()).connect()
+        logger.info("Connected to Slack over Socket Mode; health checks on %s/healthz", server.url)
+    else:
+        logger.info("Serving Slack requests on %s/slack/events", server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        runtime.db.dispose()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run the scripted walk-through against the local Slack stand-in."""
+    from app.demo import run_demo
+
+    run_demo(out=sys.stdout, database_url=args.database_url)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """`okrbot db upgrade` / `okrbot db current`."""
+    from app.db.engine import create_db_engine
+    from app.db.migrate import current_revision, head_revision, upgrade
+
+    settings = _settings()
+    _logging(settings)
+    engine = create_db_engine(settings.database_url)
+    try:
+        if args.db_command == "upgrade":
+            upgrade(engine)
+        current = current_revision(engine)
+        head = head_revision(engine)
+    finally:
+        engine.dispose()
+    state = "up to date" if current == head else f"behind (code is at {head})"
+    print(f"database at revision {current or 'none'}: {state}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import teams and OKRs from a YAML or JSON file."""
+    from app.store.transfer import ImportFileError, import_documents, load_documents
+
+    settings = _settings()
+    _logging(settings)
+    path = Path(args.file)
+    try:
+        documents = load_documents(path)
+    except ImportFileError as bad:
+        for line in bad.errors:
+            print(f"okrbot: {path}: {line}", file=sys.stderr)
+        raise CommandError(
+            f"{path}: not imported ({len(bad.errors)} problems); nothing was written"
+        ) from None
+    db = _database(settings)
+    try:
+        report = import_documents(db, documents, today=dt.datetime.now(dt.UTC).date())
+    except ImportFileError as bad:
+        for line in bad.errors:
+            print(f"okrbot: {path}: {line}", file=sys.stderr)
+        raise CommandError(f"{path}: not imported; nothing was written") from None
+    finally:
+        db.dispose()
+    print(f"imported {path}: {report}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export teams and OKRs as JSON, YAML or CSV."""
+    from app.store.transfer import dump_documents, export_documents
+
+    settings = _settings()
+    _logging(settings)
+    db = _database(settings)
+    try:
+        documents = export_documents(db, workspace=args.workspace, team=args.team, cycle=args.cycle)
+    finally:
+        db.dispose()
+    text = dump_documents(documents, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with one subcommand per job."""
+    parser = _Parser(
+        prog="okrbot",
+        description="okrbot: team OKR check-ins in Slack.",
+        epilog="Configuration comes from the environment or a .env file; see README.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"okrbot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    serve = commands.add_parser("serve", help="serve Slack's requests (HTTP or Socket Mode)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=3000, help="port to listen on (default 3000)")
+    serve.set_defaults(handler=cmd_serve)
+
+    demo = commands.add_parser(
+        "demo", help="a scripted walk-through against the local Slack stand-in (no Slack needed)"
+    )
+    demo.add_argument(
+        "--database-url",
+        default=None,
+        help="keep the demo's data here (default: a temporary SQLite file)",
+    )
+    demo.set_defaults(handler=cmd_demo)
+
+    db = commands.add_parser("db", help="database migrations")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
+    db_commands.add_parser("current", help="show the database's schema revision")
+    db.set_defaults(handler=cmd_db)
+
+    importer = commands.add_parser("import", help="import teams and OKRs from YAML or JSON")
+    importer.add_argument("file", help="a .yml/.yaml or .json file")
+    importer.set_defaults(handler=cmd_import)
+
+    exporter = commands.add_parser("export", help="export teams and OKRs")
+    exporter.add_argument("--format", choices=["json", "csv", "yaml"], default="json")
+    exporter.add_argument("--output", "-o", help="write to this file (default: standard output)")
+    exporter.add_argument("--workspace", help="only this Slack workspace id (T…)")
+    exporter.add_argument("--team", help="only this team")
+    exporter.add_argument("--cycle", help="only this cycle, e.g. 2026-Q4")
+    exporter.set_defaults(handler=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return 0
+        return int(args.handler(args))
+    except CommandError as failure:
+        print(f"okrbot: {failure}", file=sys.stderr)
+        return failure.status
+    except MissingSettingError as missing:
+        print(f"okrbot: {missing}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as failure:  # the last line of defence: one line, no traceback
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(failure, SQLAlchemyError):
+            reason = str(getattr(failure, "orig", None) or failure).splitlines()[0]
+            print(f"okrbot: database error: {reason}", file=sys.stderr)
+        else:
+            print(f"okrbot: {type(failure).__name__}: {failure}".splitlines()[0], file=sys.stderr)
+        logger.debug("Failure details", exc_info=True)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

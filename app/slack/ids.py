@@ -1,0 +1,75 @@
+"""Every slash command, event, callback, block and action id the app uses, in one place.
+
+Builders and listeners both import these, so an id typed in one file can never drift
+from the one matched in another.
+"""
+
+from typing import Final
+
+# Slash commands (also listed in manifest.yml).
+OKR_COMMAND: Final = "/okr"
+COMMANDS: Final = (OKR_COMMAND,)
+
+# Events API subscriptions (also listed in manifest.yml).
+EVENT_APP_HOME_OPENED: Final = "app_home_opened"
+BOT_EVENTS: Final = (EVENT_APP_HOME_OPENED,)
+
+# View callback ids.
+VIEW_NEW_OBJECTIVE: Final = "okr_new_texts"
+VIEW_NEW_NUMBERS: Final = "okr_new_numbers"
+VIEW_EDIT_OBJECTIVE: Final = "okr_edit_objective"
+VIEW_EDIT_KEY_RESULT: Final = "okr_edit_key_result"
+VIEW_TEAM_PICK: Final = "okr_team_pick"
+VIEW_TEAM_SETTINGS: Final = "okr_team_settings"
+VIEW_TEAM_JOINED: Final = "okr_team_joined"
+
+# Block ids in the objective modals. Key result blocks are suffixed with their index.
+BLOCK_OBJECTIVE_TITLE: Final = "objective_title"
+BLOCK_OBJECTIVE_DESCRIPTION: Final = "objective_description"
+BLOCK_OBJECTIVE_OWNER: Final = "objective_owner"
+BLOCK_OBJECTIVE_TEAM: Final = "objective_team"
+BLOCK_OBJECTIVE_PARENT: Final = "objective_parent"
+BLOCK_KR_TITLE: Final = "kr_title_"
+BLOCK_KR_OWNER: Final = "kr_owner_"
+BLOCK_KR_KIND: Final = "kr_kind_"
+BLOCK_KR_START: Final = "kr_start_"
+BLOCK_KR_TARGET: Final = "kr_target_"
+BLOCK_KR_CURRENT: Final = "kr_current_"
+BLOCK_KR_UNIT: Final = "kr_unit_"
+
+# Block ids of list sections, suffixed with the objective's or key result's id.
+BLOCK_LIST_OBJECTIVE: Final = "list_objective_"
+BLOCK_LIST_KEY_RESULT: Final = "list_kr_"
+
+# Block ids in the team modals.
+BLOCK_TEAM_CHOICE: Final = "team_choice"
+BLOCK_TEAM_NAME: Final = "team_name"
+BLOCK_TEAM_CHANNEL: Final = "team_channel"
+BLOCK_TEAM_TIMEZONE: Final = "team_timezone"
+BLOCK_TEAM_CHECKIN_DAY: Final = "team_checkin_day"
+BLOCK_TEAM_CHECKIN_TIME: Final = "team_checkin_time"
+BLOCK_TEAM_DIGEST_DAY: Final = "team_digest_day"
+BLOCK_TEAM_DIGEST_TIME: Final = "team_digest_time"
+
+# The one action id of every input element: inputs are told apart by their block id.
+ACTION_INPUT: Final = "value"
+
+# Interactive actions.
+ACTION_BACK_TO_TEXTS: Final = "okr_new_back"
+ACTION_OBJECTIVE_MENU: Final = "okr_objective_menu"
+ACTION_KEY_RESULT_MENU: Final = "okr_key_result_menu"
+ACTION_UNDO_ARCHIVE: Final = "okr_undo_archive"
+ACTION_OPEN_NEW: Final = "okr_open_new"
+ACTION_OPEN_TEAM: Final = "okr_open_team"
+
+# Values of the overflow menus' options.
+MENU_EDIT: Final = "edit"
+MENU_ARCHIVE: Final = "archive"
+
+# The team picker's option for creating a new team.
+NEW_TEAM_VALUE: Final = "new"
+
+
+def kr_block(prefix: str, index: int) -> str:
+    """The block id of a key result field, e.g. `kr_block(BLOCK_KR_TITLE, 0)`."""
+    return f"{prefix}{index}"

@@ -1,0 +1,206 @@
+"""The `/okr` slash command: a small router over its subcommands."""
+
+from __future__ import annotations
+
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from app.domain.cycles import quarter_of
+from app.domain.okrs import TeamOKRs
+from app.services import Services
+from app.slack import ids
+from app.slack.listeners.common import (
+    GENERIC_FAILURE,
+    archive,
+    caller_of,
+    has_acked,
+    open_edit,
+    open_new_objective,
+    open_team,
+    parse_ref,
+)
+from app.slack.views.help import build_help_message, build_notice, build_usage_message
+from app.slack.views.okr_list import build_okr_list_messages
+from app.store.directory import find_team, list_teams, teams_of_member
+from app.store.okrs import find_cycle, team_okrs, today_in
+
+USAGES = {
+    "new": "/okr new",
+    "list": "/okr list [team]",
+    "edit": "/okr edit O12 | KR34",
+    "archive": "/okr archive O12 | KR34",
+    "team": "/okr team",
+    "help": "/okr help",
+}
+
+
+def _ephemeral(payload: dict[str, Any]) -> dict[str, Any]:
+    return {"response_type": "ephemeral", **payload}
+
+
+def handle_okr_command(
+    ack: Ack,
+    command: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    services: Services,
+    logger: Logger,
+) -> None:
+    """Route `/okr <subcommand> ...`; every reply is visible to the caller only."""
+    words = (command.get("text") or "").split()
+    subcommand = words[0].lower() if words else "help"
+    args = words[1:]
+    try:
+        if subcommand in ("help", "?"):
+            ack(**_ephemeral(build_help_message()))
+        elif subcommand == "list":
+            _list(ack, respond, services, context, " ".join(args))
+        elif subcommand == "new":
+            _no_args(args, "new")
+            _new(ack, client, services, context, command)
+        elif subcommand == "team":
+            _no_args(args, "team")
+            _team(ack, client, services, context, command)
+        elif subcommand in ("edit", "archive"):
+            _edit_or_archive(ack, client, services, context, command, subcommand, args)
+        else:
+            ack(
+                **_ephemeral(
+                    build_usage_message(
+                        f"I don't know `/okr {subcommand}`. Try one of: "
+                        + ", ".join(f"`{u}`" for u in USAGES.values())
+                    )
+                )
+            )
+    except _UsageError as problem:
+        ack(**_ephemeral(build_usage_message(problem.text, problem.usage)))
+    except Exception:
+        logger.exception("Failed to handle /okr %s", subcommand)
+        if not has_acked(ack):
+            ack(**_ephemeral(build_notice(GENERIC_FAILURE)))
+
+
+class _UsageError(Exception):
+    def __init__(self, text: str, usage: str) -> None:
+        super().__init__(text)
+        self.text = text
+        self.usage = usage
+
+
+def _no_args(args: list[str], subcommand: str) -> None:
+    if args:
+        raise _UsageError(
+            f"`/okr {subcommand}` takes no arguments (got `{' '.join(args)}`).",
+            USAGES[subcommand],
+        )
+
+
+def _new(ack: Ack, client: WebClient, services: Services, context: Any, command: dict) -> None:
+    caller = caller_of(services, context, create=True)
+    reply = open_new_objective(
+        services=services, caller=caller, client=client, trigger_id=command["trigger_id"]
+    )
+    if reply:
+        ack(**_ephemeral(reply))
+    else:
+        ack()
+
+
+def _team(ack: Ack, client: WebClient, services: Services, context: Any, command: dict) -> None:
+    caller = caller_of(services, context, create=True)
+    open_team(services=services, caller=caller, client=client, trigger_id=command["trigger_id"])
+    ack()
+
+
+def _edit_or_archive(
+    ack: Ack,
+    client: WebClient,
+    services: Services,
+    context: Any,
+    command: dict,
+    subcommand: str,
+    args: list[str],
+) -> None:
+    if len(args) != 1 or (ref := parse_ref(args[0])) is None:
+        given = f" (got `{' '.join(args)}`)" if args else ""
+        raise _UsageError(
+            f"Name one objective or key result by its id, like `O12` or `KR34`{given}. "
+            "`/okr list` shows the ids.",
+            USAGES[subcommand],
+        )
+    caller = caller_of(services, context, create=True)
+    if subcommand == "archive":
+        ack(**_ephemeral(archive(services=services, caller=caller, ref=ref)))
+        return
+    problem = open_edit(
+        services=services, caller=caller, ref=ref, client=client, trigger_id=command["trigger_id"]
+    )
+    if problem:
+        ack(**_ephemeral(build_notice(problem)))
+    else:
+        ack()
+
+
+def _list(ack: Ack, respond: Respond, services: Services, context: Any, team_name: str) -> None:
+    caller = caller_of(services, context)
+    with services.db.read() as session:
+        if team_name:
+            team = find_team(session, workspace_id=caller.workspace_id, name=team_name)
+            if team is None:
+                names = [t.name for t in list_teams(session, workspace_id=caller.workspace_id)]
+                known = f" Teams: {', '.join(names)}." if names else ""
+                raise _UsageError(f"There is no team called *{team_name}*.{known}", USAGES["list"])
+            teams = [team]
+        else:
+            teams = (
+                teams_of_member(
+                    session, workspace_id=caller.workspace_id, member_id=caller.member_id
+                )
+                if caller.member_id
+                else []
+            )
+            if not teams:
+                every = list_teams(session, workspace_id=caller.workspace_id)
+                if len(every) == 1:
+                    teams = every
+                else:
+                    hint = (
+                        f" Teams here: {', '.join(t.name for t in every)}; "
+                        "`/okr list <team>` shows one."
+                        if every
+                        else ""
+                    )
+                    ack(
+                        **_ephemeral(
+                            build_notice(
+                                "You're not in a team yet. `/okr team` lets you join or create "
+                                f"one.{hint}"
+                            )
+                        )
+                    )
+                    return
+        messages = []
+        for team in teams:
+            span = quarter_of(today_in(team.timezone, services.now()))
+            cycle = find_cycle(session, workspace_id=caller.workspace_id, label=span.label)
+            if cycle is None:
+                okrs = TeamOKRs(team.id or 0, team.name, span.label, [])
+            else:
+                okrs = team_okrs(session, workspace_id=caller.workspace_id, team=team, cycle=cycle)
+            messages.extend(build_okr_list_messages(okrs))
+    if len(messages) == 1:
+        ack(**_ephemeral(messages[0]))
+        return
+    # Several messages: post them in order through the response URL, then ack empty.
+    for payload in messages:
+        respond(**payload, response_type="ephemeral", replace_original=False)
+    ack()
+
+
+def register(app: App) -> None:
+    """Attach the slash command listeners."""
+    app.command(ids.OKR_COMMAND)(handle_okr_command)

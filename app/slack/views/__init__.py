@@ -1,0 +1,1 @@
+"""Pure builders: data in, Block Kit dicts out. No I/O."""

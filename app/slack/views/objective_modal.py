@@ -1,0 +1,335 @@
+"""The modals for creating and editing objectives and key results.
+
+Creating takes two steps: first the words (objective, key results, owners), then the
+numbers, prefilled from the words ("from 60% to 85%" fills start 60, target 85, unit %).
+What step one collected rides along in `private_metadata`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from app.domain.okrs import (
+    DESCRIPTION_MAX,
+    KR_TITLE_MAX,
+    MAX_KEY_RESULTS,
+    OBJECTIVE_TITLE_MAX,
+    UNIT_MAX,
+    KeyResultDraft,
+    ObjectiveDraft,
+)
+from app.domain.parse import parse_key_result
+from app.domain.progress import format_number
+from app.domain.types import KRKind
+from app.slack import ids
+from app.slack.blocks import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    input_block,
+    modal,
+    section,
+    static_select,
+    text_input,
+    users_select,
+)
+from app.slack.views.okr_list import key_result_ref, objective_ref
+
+KIND_LABELS = {
+    KRKind.increase: "Increase to a target",
+    KRKind.decrease: "Decrease to a target",
+    KRKind.stay_above: "Stay at or above",
+    KRKind.stay_below: "Stay at or below",
+    KRKind.milestone: "Milestone (done or not)",
+}
+KIND_OPTIONS = [(label, kind.value) for kind, label in KIND_LABELS.items()]
+
+
+@dataclass
+class NewObjectiveForm:
+    """What step one of `/okr new` collected."""
+
+    team_id: int | None = None
+    title: str = ""
+    description: str = ""
+    owner: str | None = None
+    key_results: list[tuple[str, str | None]] = field(default_factory=list)  # (title, owner)
+
+    def encode(self) -> str:
+        """Compact JSON for `private_metadata`."""
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, metadata: str) -> NewObjectiveForm:
+        """The form carried in `private_metadata` (an empty form when there is none)."""
+        if not metadata:
+            return cls()
+        data = json.loads(metadata)
+        data["key_results"] = [tuple(pair) for pair in data.get("key_results", [])]
+        return cls(**data)
+
+
+def _number_text(value: float | None) -> str | None:
+    return None if value is None else format_number(value)
+
+
+def build_new_objective_view(
+    *,
+    form: NewObjectiveForm,
+    teams: list[tuple[int, str]],
+    caller: str,
+) -> dict[str, Any]:
+    """Step one: the objective and its key results, in words, with owners."""
+    blocks: list[Block] = [
+        context(
+            "An *objective* is a qualitative direction. Its *key results* are 2–4 outcomes "
+            "with a number that show you got there — not tasks. "
+            "E.g. _Raise onboarding completion from 60% to 85%_."
+        ),
+        input_block(
+            ids.BLOCK_OBJECTIVE_TITLE,
+            "Objective",
+            text_input(
+                initial=form.title,
+                placeholder="e.g. Make onboarding effortless for new teams",
+                max_length=OBJECTIVE_TITLE_MAX,
+            ),
+        ),
+        input_block(
+            ids.BLOCK_OBJECTIVE_DESCRIPTION,
+            "Why it matters",
+            text_input(initial=form.description, multiline=True, max_length=DESCRIPTION_MAX),
+            optional=True,
+        ),
+    ]
+    if len(teams) > 1:
+        blocks.append(
+            input_block(
+                ids.BLOCK_OBJECTIVE_TEAM,
+                "Team",
+                static_select(
+                    [(name, str(team_id)) for team_id, name in teams],
+                    initial=str(form.team_id) if form.team_id else None,
+                ),
+            )
+        )
+    else:
+        blocks.append(context(f"Team: *{escape(teams[0][1])}*"))
+    blocks.append(
+        input_block(
+            ids.BLOCK_OBJECTIVE_OWNER,
+            "Objective owner",
+            users_select(initial=form.owner or caller),
+        )
+    )
+    blocks.append(divider())
+    examples = (
+        "e.g. Raise onboarding completion from 60% to 85%",
+        "e.g. Cut time to first value from 3 days to 1 day",
+        "e.g. Keep p95 latency under 200 ms",
+        "e.g. Grow weekly active teams from 40 to 120",
+    )
+    for index in range(MAX_KEY_RESULTS):
+        title, owner = form.key_results[index] if index < len(form.key_results) else ("", None)
+        blocks.append(
+            input_block(
+                ids.kr_block(ids.BLOCK_KR_TITLE, index),
+                f"Key result {index + 1}",
+                text_input(initial=title, placeholder=examples[index], max_length=KR_TITLE_MAX),
+                optional=index >= 2,
+            )
+        )
+        blocks.append(
+            input_block(
+                ids.kr_block(ids.BLOCK_KR_OWNER, index),
+                f"Owner of key result {index + 1}",
+                users_select(initial=owner or form.owner or caller),
+                optional=True,
+            )
+        )
+    return modal(
+        callback_id=ids.VIEW_NEW_OBJECTIVE,
+        title="New objective",
+        submit="Next",
+        blocks=blocks,
+        private_metadata=NewObjectiveForm(team_id=form.team_id).encode(),
+    )
+
+
+def _numbers_inputs(index: int, draft: KeyResultDraft, *, with_current: bool) -> list[Block]:
+    blocks = [
+        input_block(
+            ids.kr_block(ids.BLOCK_KR_KIND, index),
+            "Kind",
+            static_select(KIND_OPTIONS, initial=draft.kind.value),
+        ),
+        input_block(
+            ids.kr_block(ids.BLOCK_KR_START, index),
+            "Start (baseline)",
+            text_input(initial=_number_text(draft.start), placeholder="e.g. 60"),
+            optional=True,
+            hint="Where it stands today. Leave empty for a milestone.",
+        ),
+        input_block(
+            ids.kr_block(ids.BLOCK_KR_TARGET, index),
+            "Target",
+            text_input(initial=_number_text(draft.target), placeholder="e.g. 85"),
+            optional=True,
+            hint="Where it should be at the end of the cycle. Not needed for a milestone.",
+        ),
+    ]
+    if with_current:
+        blocks.append(
+            input_block(
+                ids.kr_block(ids.BLOCK_KR_CURRENT, index),
+                "Current value",
+                text_input(initial=_number_text(draft.current), placeholder="e.g. 72"),
+                optional=True,
+            )
+        )
+    blocks.append(
+        input_block(
+            ids.kr_block(ids.BLOCK_KR_UNIT, index),
+            "Unit",
+            text_input(initial=draft.unit, placeholder="%, ms, days, $ …", max_length=UNIT_MAX),
+            optional=True,
+        )
+    )
+    return blocks
+
+
+def prefilled_key_result(title: str, owner: str | None) -> KeyResultDraft:
+    """A key result draft with kind and numbers read from its words."""
+    parsed = parse_key_result(title)
+    return KeyResultDraft(
+        title=title,
+        owner=owner,
+        kind=parsed.kind or KRKind.increase,
+        start=parsed.start,
+        target=parsed.target,
+        unit=parsed.unit,
+    )
+
+
+def build_new_numbers_view(*, form: NewObjectiveForm, team_name: str) -> dict[str, Any]:
+    """Step two: each key result's kind and numbers, prefilled from its words."""
+    blocks: list[Block] = [
+        section(f"*{escape(form.title)}*"),
+        context(
+            f"Team *{escape(team_name)}* · owner <@{form.owner}>"
+            if form.owner
+            else f"Team *{escape(team_name)}*"
+        ),
+    ]
+    for index, (title, owner) in enumerate(form.key_results):
+        draft = prefilled_key_result(title, owner)
+        blocks.append(divider())
+        owner_text = f" · <@{owner}>" if owner else ""
+        blocks.append(section(f"*Key result {index + 1}:* {escape(title)}{owner_text}"))
+        blocks.extend(_numbers_inputs(index, draft, with_current=False))
+    blocks.append(actions(button("← Back to the words", ids.ACTION_BACK_TO_TEXTS), block_id="back"))
+    return modal(
+        callback_id=ids.VIEW_NEW_NUMBERS,
+        title="Set the numbers",
+        submit="Save",
+        close="Cancel",
+        blocks=blocks,
+        private_metadata=form.encode(),
+    )
+
+
+def build_saved_view(*, draft: ObjectiveDraft, objective_id: int, team_name: str) -> dict[str, Any]:
+    """The confirmation shown after saving: what was saved, and what to do next."""
+    lines = []
+    for kr in draft.key_results:
+        owner = f" · <@{kr.owner}>" if kr.owner else ""
+        lines.append(f"• {escape(kr.title)}{owner}")
+    blocks: list[Block] = [
+        section(
+            f":white_check_mark: Saved *{objective_ref(objective_id)} · {escape(draft.title)}* "
+            f"for *{escape(team_name)}*."
+        ),
+        section("\n".join(lines)),
+        context(
+            f"See it with `/okr list`; change it with `/okr edit {objective_ref(objective_id)}`."
+        ),
+    ]
+    return modal(
+        callback_id=ids.VIEW_NEW_NUMBERS, title="Objective saved", close="Done", blocks=blocks
+    )
+
+
+def build_edit_objective_view(
+    *,
+    objective_id: int,
+    title: str,
+    description: str,
+    owner: str | None,
+    parent_id: int | None,
+    parents: list[tuple[int, str]],
+) -> dict[str, Any]:
+    """Edit an objective's words, owner and alignment."""
+    blocks: list[Block] = [
+        input_block(
+            ids.BLOCK_OBJECTIVE_TITLE,
+            "Objective",
+            text_input(initial=title, max_length=OBJECTIVE_TITLE_MAX),
+        ),
+        input_block(
+            ids.BLOCK_OBJECTIVE_DESCRIPTION,
+            "Why it matters",
+            text_input(initial=description, multiline=True, max_length=DESCRIPTION_MAX),
+            optional=True,
+        ),
+        input_block(ids.BLOCK_OBJECTIVE_OWNER, "Owner", users_select(initial=owner)),
+    ]
+    if parents:
+        options = [("No parent objective", "none")] + [
+            (f"{objective_ref(pid)} {ptitle}"[:75], str(pid)) for pid, ptitle in parents[:99]
+        ]
+        blocks.append(
+            input_block(
+                ids.BLOCK_OBJECTIVE_PARENT,
+                "Supports (parent objective)",
+                static_select(options, initial=str(parent_id) if parent_id else "none"),
+                optional=True,
+                hint="Align this objective with a broader one.",
+            )
+        )
+    return modal(
+        callback_id=ids.VIEW_EDIT_OBJECTIVE,
+        title=f"Edit {objective_ref(objective_id)}"[:24],
+        submit="Save",
+        blocks=blocks,
+        private_metadata=json.dumps({"objective": objective_id}),
+    )
+
+
+def build_edit_key_result_view(*, key_result_id: int, draft: KeyResultDraft) -> dict[str, Any]:
+    """Edit a key result's words, owner, kind and numbers."""
+    blocks: list[Block] = [
+        input_block(
+            ids.kr_block(ids.BLOCK_KR_TITLE, 0),
+            "Key result",
+            text_input(initial=draft.title, max_length=KR_TITLE_MAX),
+        ),
+        input_block(
+            ids.kr_block(ids.BLOCK_KR_OWNER, 0),
+            "Owner",
+            users_select(initial=draft.owner),
+            optional=True,
+        ),
+        *_numbers_inputs(0, draft, with_current=True),
+    ]
+    return modal(
+        callback_id=ids.VIEW_EDIT_KEY_RESULT,
+        title=f"Edit {key_result_ref(key_result_id)}"[:24],
+        submit="Save",
+        blocks=blocks,
+        private_metadata=json.dumps({"key_result": key_result_id}),
+    )

@@ -1,0 +1,126 @@
+"""`/okr list`: a team's objectives and key results with progress bars."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.okrs import KeyResultSnapshot, ObjectiveSnapshot, TeamOKRs
+from app.domain.progress import format_number, percent, progress_bar
+from app.domain.types import KRKind
+from app.slack import ids
+from app.slack.blocks import Block, context, divider, escape, header, message, overflow, section
+from app.slack.limits import MESSAGE_BLOCKS_MAX
+
+_KIND_WORDS = {
+    KRKind.stay_above: "stay at or above",
+    KRKind.stay_below: "stay at or below",
+}
+
+
+def objective_ref(objective_id: int) -> str:
+    """How people refer to an objective in commands: `O12`."""
+    return f"O{objective_id}"
+
+
+def key_result_ref(key_result_id: int) -> str:
+    """How people refer to a key result in commands: `KR34`."""
+    return f"KR{key_result_id}"
+
+
+def _owner(slack_user_id: str | None) -> str:
+    return f"<@{slack_user_id}>" if slack_user_id else "_no owner_"
+
+
+def key_result_numbers(kr: KeyResultSnapshot) -> str:
+    """`60% → 72% → 85%` (start → current → target), or the milestone's state."""
+    if kr.kind == KRKind.milestone:
+        return "done" if (kr.current or 0) >= 1 else "not done yet"
+    current = format_number(kr.current, kr.unit)
+    target = format_number(kr.target, kr.unit)
+    if kr.kind in _KIND_WORDS:
+        return f"now {current} · {_KIND_WORDS[kr.kind]} {target}"
+    if kr.start is None:
+        return f"now {current} → {target}"
+    return f"{format_number(kr.start, kr.unit)} → {current} → {target}"
+
+
+def _key_result_block(kr: KeyResultSnapshot) -> Block:
+    progress = kr.progress
+    text = (
+        f"*{key_result_ref(kr.id)}* {escape(kr.title)}\n"
+        f"`{progress_bar(progress)}` {percent(progress)} · {key_result_numbers(kr)}"
+        f" · {_owner(kr.owner)}"
+    )
+    menu = overflow(
+        ids.ACTION_KEY_RESULT_MENU,
+        [
+            ("Edit", f"{ids.MENU_EDIT}:{kr.id}"),
+            ("Archive", f"{ids.MENU_ARCHIVE}:{kr.id}"),
+        ],
+    )
+    return section(text, accessory=menu, block_id=f"{ids.BLOCK_LIST_KEY_RESULT}{kr.id}")
+
+
+def _objective_blocks(objective: ObjectiveSnapshot) -> list[Block]:
+    progress = objective.progress
+    text = (
+        f"*{objective_ref(objective.id)} · {escape(objective.title)}*\n"
+        f"`{progress_bar(progress)}` *{percent(progress)}* · owner {_owner(objective.owner)}"
+    )
+    menu = overflow(
+        ids.ACTION_OBJECTIVE_MENU,
+        [
+            ("Edit", f"{ids.MENU_EDIT}:{objective.id}"),
+            ("Archive", f"{ids.MENU_ARCHIVE}:{objective.id}"),
+        ],
+    )
+    blocks = [section(text, accessory=menu, block_id=f"{ids.BLOCK_LIST_OBJECTIVE}{objective.id}")]
+    notes = []
+    if objective.parent_title:
+        notes.append(f"↳ supports _{escape(objective.parent_title)}_")
+    if objective.description:
+        notes.append(escape(objective.description))
+    if notes:
+        blocks.append(context(*notes))
+    blocks.extend(_key_result_block(kr) for kr in objective.key_results)
+    if not objective.key_results:
+        blocks.append(context("No key results yet."))
+    blocks.append(divider())
+    return blocks
+
+
+def build_okr_list_messages(okrs: TeamOKRs) -> list[dict[str, Any]]:
+    """The list as one or more messages, each within Slack's 50-block limit.
+
+    Messages break between objectives, never inside one.
+    """
+    title = f"{okrs.team_name} · {okrs.cycle_label}"
+    footer = context(
+        "Change one with `/okr edit O12` or `/okr archive KR34` (or the ⋯ menus) · "
+        "add one with `/okr new`"
+    )
+    if not okrs.objectives:
+        blocks = [
+            header(title),
+            section(
+                f"*{escape(okrs.team_name)}* has no objectives for {okrs.cycle_label} yet. "
+                "Start with `/okr new`: one qualitative objective, 2–4 key results "
+                "that measure outcomes."
+            ),
+        ]
+        return [message(f"{okrs.team_name} has no objectives for {okrs.cycle_label} yet.", blocks)]
+
+    summary = f"{okrs.team_name} · {okrs.cycle_label}: {len(okrs.objectives)} objectives"
+    pages: list[list[Block]] = [[header(title)]]
+    for objective in okrs.objectives:
+        blocks = _objective_blocks(objective)
+        if len(pages[-1]) + len(blocks) > MESSAGE_BLOCKS_MAX - 1:
+            pages.append([])
+        pages[-1].extend(blocks)
+    pages[-1].append(footer)
+    if len(pages) == 1:
+        return [message(summary, pages[0])]
+    return [
+        message(f"{summary} ({number}/{len(pages)})", page)
+        for number, page in enumerate(pages, start=1)
+    ]

@@ -1,0 +1,125 @@
+"""The SQLite engine: WAL, foreign keys, busy timeout, and no lost updates under concurrency."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from app.db import Database
+from app.db.models import KeyResult, Objective
+from app.domain.cycles import quarter_span
+from app.domain.okrs import KeyResultDraft, ObjectiveDraft
+from app.store.directory import TeamSettings, create_team, ensure_workspace
+from app.store.okrs import create_objective, ensure_cycle, get_key_result
+
+WRITERS = 4
+BUMPS_PER_WRITER = 40
+
+
+def _seed(db: Database) -> tuple[int, int]:
+    with db.write() as session:
+        workspace = ensure_workspace(session, slack_team_id="T0001")
+        assert workspace.id is not None
+        team = create_team(session, workspace_id=workspace.id, settings=TeamSettings(name="Growth"))
+        cycle = ensure_cycle(session, workspace_id=workspace.id, span=quarter_span(2026, 4))
+        objective = create_objective(
+            session,
+            workspace_id=workspace.id,
+            team=team,
+            cycle=cycle,
+            draft=ObjectiveDraft(
+                title="Ship faster",
+                key_results=[
+                    KeyResultDraft(title="Count", start=0, target=1000),
+                    KeyResultDraft(title="Other", start=0, target=10),
+                ],
+            ),
+        )
+        kr = session.exec(select(KeyResult).where(KeyResult.objective_id == objective.id)).first()
+        assert kr is not None and kr.id is not None
+        return workspace.id, kr.id
+
+
+def _bump(url: str, workspace_id: int, key_result_id: int, times: int) -> None:
+    """Read the value, add one, write it back: the classic lost-update pattern."""
+    db = Database(url)
+    for _ in range(times):
+        with db.write() as session:
+            kr = get_key_result(
+                session, workspace_id=workspace_id, key_result_id=key_result_id, for_update=True
+            )
+            assert kr is not None
+            kr.current_value = (kr.current_value or 0) + 1
+            session.add(kr)
+    db.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(db: Database) -> None:
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_foreign_keys_are_enforced(db: Database) -> None:
+    with pytest.raises(IntegrityError), db.write() as session:
+        session.add(Objective(workspace_id=999, team_id=999, cycle_id=999, title="Orphan"))
+        session.flush()
+
+
+def test_a_failed_write_unit_leaves_nothing_behind(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.write() as session:
+        ensure_workspace(session, slack_team_id="T0002")
+        raise RuntimeError("boom")
+    with db.read() as session:
+        assert session.exec(text("SELECT count(*) FROM workspace")).scalar() == 0
+
+
+def test_concurrent_processes_never_lose_a_read_then_write_update(
+    db: Database, database_url: str
+) -> None:
+    workspace_id, key_result_id = _seed(db)
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(
+            target=_bump, args=(database_url, workspace_id, key_result_id, BUMPS_PER_WRITER)
+        )
+        for _ in range(WRITERS)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    with db.read() as session:
+        kr = session.get(KeyResult, key_result_id)
+    assert kr is not None
+    assert kr.current_value == WRITERS * BUMPS_PER_WRITER
+
+
+def test_concurrent_threads_never_lose_a_read_then_write_update(
+    db: Database, database_url: str
+) -> None:
+    workspace_id, key_result_id = _seed(db)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            _bump(database_url, workspace_id, key_result_id, BUMPS_PER_WRITER)
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    with db.read() as session:
+        kr = session.get(KeyResult, key_result_id)
+    assert kr is not None and kr.current_value == WRITERS * BUMPS_PER_WRITER

@@ -1,0 +1,103 @@
+"""`/okr list` and `/okr help` end to end, and answers to bad input."""
+
+from __future__ import annotations
+
+from app.slack import ids
+from app.slack.limits import message_errors
+from app.standin import SlackDriver
+from tests.conftest import ALICE, BOB, CAROL
+from tests.e2e.helpers import all_text, create_objective, create_team
+
+
+def test_help_is_the_default_and_is_ephemeral(slack: SlackDriver) -> None:
+    for text in ("", "help"):
+        body = slack.slash_command(user_id=ALICE, text=text).json()
+        assert body["response_type"] == "ephemeral"
+        assert "/okr new" in all_text(body["blocks"])
+        assert "/okr list" in all_text(body["blocks"])
+
+
+def test_unknown_subcommand_gets_usage_privately(slack: SlackDriver) -> None:
+    body = slack.slash_command(user_id=ALICE, text="frobnicate now").json()
+    assert body["response_type"] == "ephemeral"
+    assert "`/okr frobnicate`" in body["text"]
+    assert "/okr list [team]" in all_text(body["blocks"])
+
+
+def test_bad_arguments_get_usage(slack: SlackDriver) -> None:
+    for text in ("new please", "edit", "edit banana", "archive O1 O2", "team x"):
+        body = slack.slash_command(user_id=ALICE, text=text).json()
+        assert body["response_type"] == "ephemeral", text
+        assert "Usage:" in all_text(body["blocks"]), text
+
+
+def test_list_shows_objectives_with_progress_bars(slack: SlackDriver) -> None:
+    create_team(slack, user_id=ALICE)
+    create_objective(slack, user_id=ALICE, owners=(ALICE, BOB))
+    body = slack.slash_command(user_id=ALICE, text="list").json()
+    assert body["response_type"] == "ephemeral"
+    text = all_text(body["blocks"])
+    assert "Growth · 2026-Q4" in text
+    assert "O1 · Make onboarding effortless for new teams" in text
+    assert "KR1" in text and "KR2" in text
+    assert "60% → 60% → 85%" in text
+    assert "3 days → 3 days → 1 day" in text or "3 days → 3 days → 1 days" in text
+    assert "░" in text
+    assert message_errors(text=body["text"], blocks=body["blocks"]) == []
+
+
+def test_list_by_team_name_for_someone_outside_the_team(slack: SlackDriver) -> None:
+    create_team(slack, user_id=ALICE)
+    create_objective(slack, user_id=ALICE)
+    create_team(slack, user_id=BOB, name="Platform")
+    body = slack.slash_command(user_id=CAROL, text="list growth").json()
+    assert "Make onboarding effortless" in all_text(body["blocks"])
+    missing = slack.slash_command(user_id=CAROL, text="list Sales").json()
+    assert "no team called *Sales*" in missing["text"]
+    assert "Growth" in all_text(missing["blocks"]) and "Platform" in all_text(missing["blocks"])
+
+
+def test_list_without_a_team_explains_how_to_join(slack: SlackDriver) -> None:
+    body = slack.slash_command(user_id=CAROL, text="list").json()
+    assert "not in a team yet" in body["text"]
+
+
+def test_an_empty_team_says_how_to_start(slack: SlackDriver) -> None:
+    create_team(slack, user_id=ALICE)
+    body = slack.slash_command(user_id=ALICE, text="list").json()
+    assert "no objectives for 2026-Q4 yet" in body["text"]
+
+
+def test_a_long_list_is_split_into_messages_within_block_kit_limits(slack: SlackDriver) -> None:
+    create_team(slack, user_id=ALICE)
+    for number in range(12):
+        create_objective(
+            slack,
+            user_id=ALICE,
+            title=f"Objective {number} " + "with a long title " * 6,
+            key_results=tuple(
+                f"Raise metric {number}.{k} " + "of long wording " * 8 + "from 10% to 20%"
+                for k in range(4)
+            ),
+        )
+    slack.standin.clear_calls()
+    response = slack.slash_command(user_id=ALICE, text="list")
+    assert response.status == 200
+    posted = slack.standin.calls_to("response_url")
+    assert len(posted) >= 2
+    for call in posted:
+        payload = call.args
+        assert payload["response_type"] == "ephemeral"
+        assert message_errors(text=payload["text"], blocks=payload["blocks"]) == []
+    combined = "\n".join(all_text(call.args["blocks"]) for call in posted)
+    assert all(f"Objective {n} " in combined for n in range(12))
+
+
+def test_menu_ids_are_the_named_constants(slack: SlackDriver) -> None:
+    create_team(slack, user_id=ALICE)
+    create_objective(slack, user_id=ALICE)
+    body = slack.slash_command(user_id=ALICE, text="list").json()
+    action_ids = {
+        block["accessory"]["action_id"] for block in body["blocks"] if "accessory" in block
+    }
+    assert action_ids == {ids.ACTION_OBJECTIVE_MENU, ids.ACTION_KEY_RESULT_MENU}

@@ -1,0 +1,97 @@
+"""manifest.yml is a valid Slack app manifest and agrees with what the code does."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from app.slack import ids
+from app.standin import SlackDriver
+from tests.conftest import ALICE
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+
+# The bot scope each Web API method needs (None: no scope). A method missing here fails
+# the scope test, so a new call cannot slip in without its scope being considered.
+METHOD_SCOPES: dict[str, str | None] = {
+    "auth.test": None,
+    "views.open": None,
+    "views.update": None,
+    "views.push": None,
+    "views.publish": None,
+    "users.info": "users:read",
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "conversations.open": "im:write",
+}
+# Scopes a feature needs without a Web API call.
+FEATURE_SCOPES = {"commands"}  # slash commands
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def test_manifest_is_valid_against_slacks_schema(manifest: dict) -> None:
+    assert SCHEMA.exists(), f"Slack's manifest schema is expected at {SCHEMA}"
+    schema = json.loads(SCHEMA.read_text())
+    errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(manifest)]
+    assert errors == []
+
+
+def test_the_schema_check_catches_a_broken_manifest(manifest: dict) -> None:
+    schema = json.loads(SCHEMA.read_text())
+    broken = {**manifest, "features": {**manifest["features"], "slash_commands": [{"x": 1}]}}
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(broken))
+
+
+def test_manifest_lists_exactly_the_commands_and_events_the_code_registers(
+    manifest: dict,
+) -> None:
+    commands = [c["command"] for c in manifest["features"]["slash_commands"]]
+    assert sorted(commands) == sorted(ids.COMMANDS)
+    assert sorted(manifest["settings"]["event_subscriptions"]["bot_events"]) == sorted(
+        ids.BOT_EVENTS
+    )
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_every_manifest_command_and_event_has_a_listener(
+    manifest: dict, slack: SlackDriver
+) -> None:
+    for command in manifest["features"]["slash_commands"]:
+        assert slack.slash_command(user_id=ALICE, command=command["command"]).status == 200
+    for event_type in manifest["settings"]["event_subscriptions"]["bot_events"]:
+        event = {"type": event_type, "user": ALICE, "channel": "D0ALICE", "tab": "home"}
+        assert slack.send_event(event).status == 200
+    # The check can fail: Bolt answers 404 for a request no listener takes.
+    assert slack.slash_command(user_id=ALICE, command="/not-ours").status == 404
+
+
+def _methods_called_by_the_app() -> set[str]:
+    pattern = re.compile(r"\bclient\.([a-z]+_[a-zA-Z_]+)\(")
+    methods = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        if "standin" in path.parts:
+            continue
+        for name in pattern.findall(path.read_text()):
+            prefix, _, rest = name.partition("_")
+            methods.add(f"{prefix}.{re.sub(r'_([a-z])', lambda m: m.group(1).upper(), rest)}")
+    return methods
+
+
+def test_manifest_asks_for_exactly_the_scopes_the_code_needs(manifest: dict) -> None:
+    called = _methods_called_by_the_app()
+    assert "views.open" in called and "users.info" in called  # the scan sees real calls
+    unknown = called - set(METHOD_SCOPES)
+    assert unknown == set(), f"add these methods' scopes to METHOD_SCOPES: {unknown}"
+    needed = {METHOD_SCOPES[m] for m in called if METHOD_SCOPES[m]} | FEATURE_SCOPES
+    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(needed)
