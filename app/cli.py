@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -237,6 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`okrbot demo | head`): not an error worth a message.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
     except Exception as failure:  # the last line of defence: one line, no traceback
         from sqlalchemy.exc import SQLAlchemyError
 

@@ -173,14 +173,16 @@ def _numbers_inputs(index: int, draft: KeyResultDraft, *, with_current: bool) ->
             "Start (baseline)",
             text_input(initial=_number_text(draft.start), placeholder="e.g. 60"),
             optional=True,
-            hint="Where it stands today. Leave empty for a milestone.",
+            hint="Where it stands today. Leave empty for a milestone." if index == 0 else None,
         ),
         input_block(
             ids.kr_block(ids.BLOCK_KR_TARGET, index),
             "Target",
             text_input(initial=_number_text(draft.target), placeholder="e.g. 85"),
             optional=True,
-            hint="Where it should be at the end of the cycle. Not needed for a milestone.",
+            hint="Where it should be by the end of the cycle. Not needed for a milestone."
+            if index == 0
+            else None,
         ),
     ]
     if with_current:

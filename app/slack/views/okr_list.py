@@ -32,23 +32,28 @@ def _owner(slack_user_id: str | None) -> str:
 
 
 def key_result_numbers(kr: KeyResultSnapshot) -> str:
-    """`60% → 72% → 85%` (start → current → target), or the milestone's state."""
+    """`60% → 72% → 85%` (start → current → target), or the milestone's state.
+
+    Without a value yet, only the goal shows; the caller marks the key result not updated.
+    """
     if kr.kind == KRKind.milestone:
         return "done" if (kr.current or 0) >= 1 else "not done yet"
-    current = format_number(kr.current, kr.unit)
     target = format_number(kr.target, kr.unit)
     if kr.kind in _KIND_WORDS:
-        return f"now {current} · {_KIND_WORDS[kr.kind]} {target}"
-    if kr.start is None:
-        return f"now {current} → {target}"
-    return f"{format_number(kr.start, kr.unit)} → {current} → {target}"
+        now = "" if kr.current is None else f"now {format_number(kr.current, kr.unit)} · "
+        return f"{now}{_KIND_WORDS[kr.kind]} {target}"
+    start = "" if kr.start is None else f"{format_number(kr.start, kr.unit)} → "
+    current = "" if kr.current is None else f"{format_number(kr.current, kr.unit)} → "
+    return f"{start}{current}{target}"
 
 
 def _key_result_block(kr: KeyResultSnapshot) -> Block:
     progress = kr.progress
+    # Silence never shows green: no value reads as words, not as a number.
+    shown = percent(progress) if progress is not None else "_not updated yet_"
     text = (
         f"*{key_result_ref(kr.id)}* {escape(kr.title)}\n"
-        f"`{progress_bar(progress)}` {percent(progress)} · {key_result_numbers(kr)}"
+        f"`{progress_bar(progress)}` {shown} · {key_result_numbers(kr)}"
         f" · {_owner(kr.owner)}"
     )
     menu = overflow(
