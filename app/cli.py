@@ -146,7 +146,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         ) from None
     db = _database(settings)
     try:
-        report = import_documents(db, documents, today=dt.datetime.now(dt.UTC).date())
+        report = import_documents(db, documents, today=dt.datetime.now(dt.UTC))
     except ImportFileError as bad:
         for line in bad.errors:
             print(f"okrbot: {path}: {line}", file=sys.stderr)

@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import SecretStr
+
 from app.runtime import build_runtime
 from app.server import LocalServer
 from app.settings import Settings
@@ -95,8 +97,8 @@ class _Walkthrough:
 def _settings(standin: SlackStandIn, database_url: str, signing_secret: str) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
-        slack_bot_token=standin.bot_token,
-        slack_signing_secret=signing_secret,
+        slack_bot_token=SecretStr(standin.bot_token),
+        slack_signing_secret=SecretStr(signing_secret),
         database_url=database_url,
         slack_api_url=standin.api_url,
         log_level="WARNING",

@@ -66,3 +66,5 @@ def configure_logging(level: str, *, secrets: Iterable[str] = (), json_lines: bo
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # Alembic narrates every check at INFO; only show it when debugging.
+    logging.getLogger("alembic").setLevel(level if level == "DEBUG" else "WARNING")
