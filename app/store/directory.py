@@ -215,6 +215,19 @@ class TeamSettings:
     digest_time: dt.time = dt.time(16, 0)
 
 
+def settings_of(team: Team) -> TeamSettings:
+    """A team's current settings."""
+    return TeamSettings(
+        name=team.name,
+        digest_channel=team.digest_channel,
+        timezone=team.timezone,
+        checkin_weekday=team.checkin_weekday,
+        checkin_time=team.checkin_time,
+        digest_weekday=team.digest_weekday,
+        digest_time=team.digest_time,
+    )
+
+
 def create_team(session: Session, *, workspace_id: int, settings: TeamSettings) -> Team:
     """A new team with these settings (the caller makes someone its admin)."""
     team = Team(workspace_id=workspace_id, name_key=team_key(settings.name), **vars(settings))

@@ -88,6 +88,7 @@ from app.store.directory import (
     find_team,
     join_team,
     list_teams,
+    settings_of,
     team_key,
     update_team,
 )
@@ -777,15 +778,8 @@ def _team_settings(document: TeamDocument, team: Team | None) -> TeamSettings:
     """The file's settings; what it leaves out keeps the team's value (or the default)."""
     settings = TeamSettings(name=document.team)
     if team is not None:
-        settings = TeamSettings(
-            name=document.team,
-            digest_channel=team.digest_channel,
-            timezone=team.timezone,
-            checkin_weekday=team.checkin_weekday,
-            checkin_time=team.checkin_time,
-            digest_weekday=team.digest_weekday,
-            digest_time=team.digest_time,
-        )
+        settings = settings_of(team)
+        settings.name = document.team
     if document.channel is not None:
         settings.digest_channel = document.channel
     if document.timezone is not None:

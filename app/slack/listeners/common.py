@@ -248,19 +248,6 @@ def user_timezone(client: WebClient, user_id: str) -> str | None:
         return None
 
 
-def team_settings_of(team: Team) -> TeamSettings:
-    """A team's current settings."""
-    return TeamSettings(
-        name=team.name,
-        digest_channel=team.digest_channel,
-        timezone=team.timezone,
-        checkin_weekday=team.checkin_weekday,
-        checkin_time=team.checkin_time,
-        digest_weekday=team.digest_weekday,
-        digest_time=team.digest_time,
-    )
-
-
 def open_team(*, services: Services, caller: Caller, client: WebClient, trigger_id: str) -> None:
     """Open `/okr team`: pick a team, or go straight to creating one when there is none."""
     with services.db.read() as session:

@@ -41,7 +41,6 @@ from app.slack.listeners.common import (
     admin_ids,
     caller_of,
     has_acked,
-    team_settings_of,
     user_timezone,
 )
 from app.slack.views.objective_modal import (
@@ -59,6 +58,7 @@ from app.store.directory import (
     get_team,
     is_team_admin,
     join_team,
+    settings_of,
     team_admins,
     update_team,
 )
@@ -160,6 +160,19 @@ def _kr_field_block(field: str, index: int, present: set[str]) -> str:
     return block_id if block_id in present else ids.kr_block(ids.BLOCK_KR_KIND, index)
 
 
+def _read_objective_words(values: dict, errors: dict[str, str]) -> tuple[str, str]:
+    """The objective's title and description, with their problems added to `errors`."""
+    title = state_value(values, ids.BLOCK_OBJECTIVE_TITLE) or ""
+    if problem := title_errors(title, limit=OBJECTIVE_TITLE_MAX, what="objective"):
+        errors[ids.BLOCK_OBJECTIVE_TITLE] = problem
+    description = state_value(values, ids.BLOCK_OBJECTIVE_DESCRIPTION) or ""
+    if len(description) > DESCRIPTION_MAX:
+        errors[ids.BLOCK_OBJECTIVE_DESCRIPTION] = (
+            f"Keep it to {DESCRIPTION_MAX} characters (this is {len(description)})."
+        )
+    return title, description
+
+
 # --- /okr new, step one: the words -------------------------------------------------------
 
 
@@ -170,14 +183,7 @@ def handle_new_objective_texts(
     """Validate the words, then move on to the numbers (prefilled from the words)."""
     values = view["state"]["values"]
     errors: dict[str, str] = {}
-    title = state_value(values, ids.BLOCK_OBJECTIVE_TITLE) or ""
-    if problem := title_errors(title, limit=OBJECTIVE_TITLE_MAX, what="objective"):
-        errors[ids.BLOCK_OBJECTIVE_TITLE] = problem
-    description = state_value(values, ids.BLOCK_OBJECTIVE_DESCRIPTION) or ""
-    if len(description) > DESCRIPTION_MAX:
-        errors[ids.BLOCK_OBJECTIVE_DESCRIPTION] = (
-            f"Keep it to {DESCRIPTION_MAX} characters (this is {len(description)})."
-        )
+    title, description = _read_objective_words(values, errors)
     owner = state_value(values, ids.BLOCK_OBJECTIVE_OWNER)
     key_results: list[tuple[str, str | None]] = []
     for index in range(MAX_KEY_RESULTS):
@@ -295,12 +301,7 @@ def handle_edit_objective(
     """Save an edited objective."""
     values = view["state"]["values"]
     errors: dict[str, str] = {}
-    title = state_value(values, ids.BLOCK_OBJECTIVE_TITLE) or ""
-    if problem := title_errors(title, limit=OBJECTIVE_TITLE_MAX, what="objective"):
-        errors[ids.BLOCK_OBJECTIVE_TITLE] = problem
-    description = state_value(values, ids.BLOCK_OBJECTIVE_DESCRIPTION) or ""
-    if len(description) > DESCRIPTION_MAX:
-        errors[ids.BLOCK_OBJECTIVE_DESCRIPTION] = f"Keep it to {DESCRIPTION_MAX} characters."
+    title, description = _read_objective_words(values, errors)
     owner = state_value(values, ids.BLOCK_OBJECTIVE_OWNER)
     parent_raw = state_value(values, ids.BLOCK_OBJECTIVE_PARENT)
     parent_id = int(parent_raw) if parent_raw and parent_raw.isdigit() else None
@@ -412,11 +413,11 @@ def handle_team_pick(
         assert member.id is not None and team.id is not None
         admins = team_admins(session, team=team)
         if not admins or is_team_admin(session, team_id=team.id, member_id=member.id):
-            view_out = build_team_settings_view(team_id=team.id, settings=team_settings_of(team))
+            view_out = build_team_settings_view(team_id=team.id, settings=settings_of(team))
         else:
             join_team(session, team=team, member=member)
             view_out = build_team_done_view(
-                settings=team_settings_of(team),
+                settings=settings_of(team),
                 admins=[a.slack_user_id for a in admins],
                 joined=True,
             )
