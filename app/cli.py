@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import logging
 import os
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from app import __version__
+from app.checkins import CRASH_POINTS
 from app.settings import MissingSettingError, Settings
 
 logger = logging.getLogger("okrbot")
@@ -176,6 +178,77 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_now(text: str | None) -> dt.datetime:
+    if text is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--now {text!r} is not an ISO-8601 time like 2026-11-20T09:00:00+00:00", status=2
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    """Run everything that is due once, then exit."""
+    from app.checkins.runner import build_dispatcher
+
+    settings = _settings()
+    _logging(settings)
+    now = _parse_now(args.now)
+    dispatcher = build_dispatcher(settings, crash_at=args.crash_at)
+    try:
+        report = dispatcher.tick(now)
+    finally:
+        dispatcher.db.dispose()
+    print(f"tick at {now.isoformat()}: {report}")
+    return 0
+
+
+def cmd_clock(args: argparse.Namespace) -> int:
+    """Tick forever: the one scheduler process."""
+    from app.checkins.runner import build_dispatcher, run_clock
+
+    settings = _settings()
+    _logging(settings)
+    run_clock(
+        build_dispatcher(settings),
+        interval_seconds=settings.clock_interval_seconds,
+        now=lambda: dt.datetime.now(dt.UTC),
+    )
+    return 0
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    """Run the quality coach over texts; exits 0 whatever it finds."""
+    import json
+
+    from app.domain.coach import check_key_result, check_objective
+
+    check = check_objective if args.kind == "objective" else check_key_result
+    if args.texts:
+        texts = list(args.texts)
+    else:
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+        texts = stream.read().splitlines()
+    for text in texts:
+        findings = check(text)
+        if args.json:
+            record = {
+                "text": text,
+                "kind": args.kind,
+                "findings": [finding.as_dict() for finding in findings],
+            }
+            print(json.dumps(record, ensure_ascii=False))
+            continue
+        print(f"{'⚠' if findings else '✓'} {text}")
+        for finding in findings:
+            print(f"    {finding.code}: {finding.message}")
+            print(f"    → {finding.suggestion}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with one subcommand per job."""
     parser = _Parser(
@@ -218,6 +291,26 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--team", help="only this team")
     exporter.add_argument("--cycle", help="only this cycle, e.g. 2026-Q4")
     exporter.set_defaults(handler=cmd_export)
+    tick = commands.add_parser(
+        "tick", help="send what is due now (check-in prompts, reminders) once, then exit"
+    )
+    tick.add_argument("--now", help="pretend it is this ISO-8601 time (default: now)")
+    tick.add_argument("--crash-at", choices=CRASH_POINTS, help=argparse.SUPPRESS)
+    tick.set_defaults(handler=cmd_tick)
+
+    clock = commands.add_parser("clock", help="the scheduler: tick every CLOCK_INTERVAL_SECONDS")
+    clock.set_defaults(handler=cmd_clock)
+
+    lint = commands.add_parser(
+        "lint",
+        help="check key results (or objectives) with the quality coach",
+        description="Check texts with the quality coach. With no TEXT, reads one per line "
+        "from standard input. Exits 0 whatever it finds.",
+    )
+    lint.add_argument("texts", nargs="*", metavar="TEXT", help="texts to check")
+    lint.add_argument("--json", action="store_true", help="one JSON object per input")
+    lint.add_argument("--kind", choices=["kr", "objective"], default="kr", help="default: kr")
+    lint.set_defaults(handler=cmd_lint)
     return parser
 
 

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     slack_api_url: str | None = None
     log_level: str = "INFO"
+    # Client-side pacing of chat.postMessage during a fan-out, per process.
+    slack_posts_per_second: float = 20.0
+    # How often `okrbot clock` looks for due work.
+    clock_interval_seconds: int = 30
 
     @field_validator("log_level")
     @classmethod
@@ -42,6 +46,20 @@ class Settings(BaseSettings):
         if level not in logging.getLevelNamesMapping():
             raise ValueError(f"unknown log level {value!r}; use DEBUG, INFO, WARNING or ERROR")
         return level
+
+    @field_validator("slack_posts_per_second")
+    @classmethod
+    def _positive_rate(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be a positive number of messages per second")
+        return value
+
+    @field_validator("clock_interval_seconds")
+    @classmethod
+    def _sane_interval(cls, value: int) -> int:
+        if not 1 <= value <= 3600:
+            raise ValueError("must be between 1 and 3600 seconds")
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

@@ -30,6 +30,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat.postEphemeral": "chat:write",
     "chat.update": "chat:write",
     "conversations.open": "im:write",
+    "conversations.history": "im:history",
 }
 # Scopes a feature needs without a Web API call.
 FEATURE_SCOPES = {"commands"}  # slash commands

@@ -4,7 +4,7 @@ Slack workspace a request came from; nothing is ever looked up by id alone."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import Enum, StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -55,6 +55,8 @@ class Member(SQLModel, table=True):
     slack_user_id: str = Field(max_length=32)
     display_name: str = Field(default="", max_length=255)
     timezone: str | None = Field(default=None, max_length=64)
+    # `/okr snooze`: no prompts or reminders before this instant.
+    snoozed_until: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -74,6 +76,15 @@ class Team(SQLModel, table=True):
     checkin_time: dt.time = Field(default=dt.time(10, 0))
     digest_weekday: int = Field(default=4, ge=0, le=6)
     digest_time: dt.time = Field(default=dt.time(16, 0))
+    # The one reminder to people who have not answered: the Monday after, by default.
+    reminder_weekday: int = Field(default=0, ge=0, le=6, sa_column_kwargs={"server_default": "0"})
+    reminder_time: dt.time = Field(
+        default=dt.time(10, 0), sa_column_kwargs={"server_default": "10:00:00"}
+    )
+    # The quality coach's thresholds (see app.domain.coach.Thresholds).
+    max_objectives: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
+    min_key_results: int = Field(default=2, sa_column_kwargs={"server_default": "2"})
+    max_key_results: int = Field(default=4, sa_column_kwargs={"server_default": "4"})
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -162,6 +173,59 @@ class CheckIn(SQLModel, table=True):
     value: float | None = None
     confidence: Confidence | None = Field(default=None, sa_type=_enum(Confidence))
     note: str = Field(default="", max_length=3000)
+    # "Skip, I'm away": an answer, but not a report on the number.
+    skipped: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     author_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class DeliveryKind(StrEnum):
+    """What a delivery carries."""
+
+    prompt = "prompt"
+    reminder = "reminder"
+    digest = "digest"
+
+
+class DeliveryStatus(StrEnum):
+    """Where a delivery stands. Only one process can move `pending` to `sending`."""
+
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    missed = "missed"
+    cancelled = "cancelled"
+    failed = "failed"
+
+
+class Delivery(SQLModel, table=True):
+    """One scheduled message to one recipient for one team and week.
+
+    The unique key is what makes "at most one prompt and one reminder per person per team
+    per week" a guarantee rather than a hope.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "period", "kind", "recipient"),
+        sa.Index("ix_delivery_status", "status", "kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="CASCADE")
+    recipient: str = Field(max_length=32)  # a Slack user id, or a channel id for digests
+    period: str = Field(max_length=8)  # ISO week of the prompt, "2026-W47"
+    kind: DeliveryKind = Field(sa_type=_enum(DeliveryKind))
+    status: DeliveryStatus = Field(default=DeliveryStatus.pending, sa_type=_enum(DeliveryStatus))
+    slot_at: dt.datetime
+    attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_at: dt.datetime | None = None
+    channel: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    sent_at: dt.datetime | None = None
+    error: str = Field(default="", max_length=255)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)

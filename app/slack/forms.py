@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.parse import parse_number
+from app.domain.types import KRKind
 from app.slack import ids
 
 
@@ -32,3 +34,23 @@ def state_value(values: dict[str, Any], block_id: str) -> str | None:
     if isinstance(value, str):
         value = value.strip()
     return value or None
+
+
+def numbers_typed(values: dict[str, Any], index: int) -> list[Any] | None:
+    """[kind, start, target, unit] as typed for key result `index`, if they all read well.
+
+    Used to carry the numbers step across "Edit the words"; unreadable numbers are dropped
+    so the words are parsed afresh instead.
+    """
+    kind = state_value(values, ids.kr_block(ids.BLOCK_KR_KIND, index))
+    if kind not in {k.value for k in KRKind}:
+        return None
+    numbers = []
+    for prefix in (ids.BLOCK_KR_START, ids.BLOCK_KR_TARGET):
+        raw = state_value(values, ids.kr_block(prefix, index))
+        number = parse_number(raw) if raw else None
+        if raw and number is None:
+            return None
+        numbers.append(number)
+    unit = state_value(values, ids.kr_block(ids.BLOCK_KR_UNIT, index)) or ""
+    return [kind, numbers[0], numbers[1], unit]

@@ -22,6 +22,8 @@ VIEW_EDIT_KEY_RESULT: Final = "okr_edit_key_result"
 VIEW_TEAM_PICK: Final = "okr_team_pick"
 VIEW_TEAM_SETTINGS: Final = "okr_team_settings"
 VIEW_TEAM_JOINED: Final = "okr_team_joined"
+VIEW_EDIT_REVIEW: Final = "okr_edit_review"
+VIEW_CHECKIN: Final = "okr_checkin"
 
 # Block ids in the objective modals. Key result blocks are suffixed with their index.
 BLOCK_OBJECTIVE_TITLE: Final = "objective_title"
@@ -41,6 +43,15 @@ BLOCK_KR_UNIT: Final = "kr_unit_"
 BLOCK_LIST_OBJECTIVE: Final = "list_objective_"
 BLOCK_LIST_KEY_RESULT: Final = "list_kr_"
 
+# Block ids in the check-in modal, suffixed with the key result's id.
+BLOCK_CHECKIN_VALUE: Final = "ci_value_"
+BLOCK_CHECKIN_CONFIDENCE: Final = "ci_confidence_"
+BLOCK_CHECKIN_NOTE: Final = "ci_note_"
+BLOCK_CHECKIN_ACTIONS: Final = "checkin_actions"
+
+# Message metadata: marks what the bot posted, so a crashed send can be found again.
+METADATA_DELIVERY: Final = "okrbot_delivery"
+
 # Block ids in the team modals.
 BLOCK_TEAM_CHOICE: Final = "team_choice"
 BLOCK_TEAM_NAME: Final = "team_name"
@@ -50,6 +61,9 @@ BLOCK_TEAM_CHECKIN_DAY: Final = "team_checkin_day"
 BLOCK_TEAM_CHECKIN_TIME: Final = "team_checkin_time"
 BLOCK_TEAM_DIGEST_DAY: Final = "team_digest_day"
 BLOCK_TEAM_DIGEST_TIME: Final = "team_digest_time"
+BLOCK_TEAM_MAX_OBJECTIVES: Final = "team_max_objectives"
+BLOCK_TEAM_MIN_KEY_RESULTS: Final = "team_min_key_results"
+BLOCK_TEAM_MAX_KEY_RESULTS: Final = "team_max_key_results"
 
 # The one action id of every input element: inputs are told apart by their block id.
 ACTION_INPUT: Final = "value"
@@ -61,6 +75,10 @@ ACTION_KEY_RESULT_MENU: Final = "okr_key_result_menu"
 ACTION_UNDO_ARCHIVE: Final = "okr_undo_archive"
 ACTION_OPEN_NEW: Final = "okr_open_new"
 ACTION_OPEN_TEAM: Final = "okr_open_team"
+ACTION_REVIEW_EDIT: Final = "okr_review_edit"
+ACTION_CHECKIN_UPDATE: Final = "okr_checkin_update"
+ACTION_CHECKIN_NO_CHANGE: Final = "okr_checkin_no_change"
+ACTION_CHECKIN_SKIP: Final = "okr_checkin_skip"
 
 # Values of the overflow menus' options.
 MENU_EDIT: Final = "edit"

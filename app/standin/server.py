@@ -536,6 +536,7 @@ class SlackStandIn:
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
+            "conversations.history": self._conversations_history,
             "conversations.open": self._conversations_open,
             "users.info": self._users_info,
             "views.open": self._views_open,
@@ -716,6 +717,7 @@ class SlackStandIn:
         *,
         thread_ts: str | None = None,
         source: str = "chat.postMessage",
+        metadata: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         record = {
             "channel": channel,
@@ -725,6 +727,7 @@ class SlackStandIn:
             "thread_ts": thread_ts,
             "edited": False,
             "source": source,
+            "metadata": metadata,
         }
         self._messages.append(record)
         return record
@@ -737,8 +740,39 @@ class SlackStandIn:
             m["channel"] == channel and m["ts"] == thread_ts for m in self._messages
         ):
             raise _ApiError("thread_not_found")
-        record = self._store_message(channel, text, blocks, thread_ts=thread_ts)
+        metadata = args.get("metadata")
+        if metadata is not None and (
+            not isinstance(metadata, dict)
+            or not isinstance(metadata.get("event_type"), str)
+            or not isinstance(metadata.get("event_payload"), dict)
+        ):
+            raise _ApiError("invalid_metadata_format")
+        record = self._store_message(channel, text, blocks, thread_ts=thread_ts, metadata=metadata)
         return {"channel": channel, "ts": record["ts"], "message": self._message_object(record)}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self._resolve_channel(args.get("channel"))
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or "inf")
+        limit = min(int(args.get("limit") or 100), 999)
+        with_metadata = _truthy(args.get("include_all_metadata"))
+        found = [
+            m
+            for m in self._messages
+            if m["channel"] == channel and oldest <= float(m["ts"]) <= latest
+        ]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)  # newest first, as Slack does
+        messages = []
+        for record in found[:limit]:
+            message = self._message_object(record)
+            if with_metadata and record.get("metadata"):
+                message["metadata"] = copy.deepcopy(record["metadata"])
+            messages.append(message)
+        return {
+            "messages": messages,
+            "has_more": len(found) > limit,
+            "response_metadata": {"next_cursor": ""},
+        }
 
     def _chat_post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._resolve_channel(args.get("channel"))

@@ -4,27 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from app.db.models import Member, Team, TeamMembership, Workspace, utcnow
-
-
-class PermissionDeniedError(Exception):
-    """The caller may not do this; the message says why, in words for the user."""
-
-
-def _insert_ignoring_conflict(
-    session: Session, model: type[SQLModel], values: dict[str, Any], keys: list[str]
-) -> None:
-    # Two requests may create the same row at once; the loser's insert becomes a no-op.
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
-    session.execute(statement)
+from app.store.sql import insert_or_ignore
 
 
 def find_workspace(
@@ -46,7 +30,7 @@ def ensure_workspace(
     found = find_workspace(session, slack_team_id=slack_team_id, enterprise_id=enterprise_id)
     if found:
         return found
-    _insert_ignoring_conflict(
+    insert_or_ignore(
         session,
         Workspace,
         {
@@ -82,7 +66,7 @@ def ensure_member(
     """The member for a Slack user, created on first sight; name and zone kept fresh."""
     member = find_member(session, workspace_id=workspace_id, slack_user_id=slack_user_id)
     if member is None:
-        _insert_ignoring_conflict(
+        insert_or_ignore(
             session,
             Member,
             {
@@ -213,6 +197,11 @@ class TeamSettings:
     checkin_time: dt.time = dt.time(10, 0)
     digest_weekday: int = 4
     digest_time: dt.time = dt.time(16, 0)
+    reminder_weekday: int = 0
+    reminder_time: dt.time = dt.time(10, 0)
+    max_objectives: int = 3
+    min_key_results: int = 2
+    max_key_results: int = 4
 
 
 def settings_of(team: Team) -> TeamSettings:
@@ -225,6 +214,11 @@ def settings_of(team: Team) -> TeamSettings:
         checkin_time=team.checkin_time,
         digest_weekday=team.digest_weekday,
         digest_time=team.digest_time,
+        reminder_weekday=team.reminder_weekday,
+        reminder_time=team.reminder_time,
+        max_objectives=team.max_objectives,
+        min_key_results=team.min_key_results,
+        max_key_results=team.max_key_results,
     )
 
 

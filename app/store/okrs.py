@@ -16,6 +16,7 @@ from app.domain.okrs import (
     ObjectiveSnapshot,
     TeamOKRs,
 )
+from app.domain.schedule import zone_of
 from app.domain.types import KRKind, Status
 from app.store.directory import ensure_member, is_team_admin
 
@@ -269,11 +270,5 @@ def team_okrs(session: Session, *, workspace_id: int, team: Team, cycle: Cycle) 
 
 def today_in(timezone: str, now: dt.datetime) -> dt.date:
     """The calendar date at `now` in `timezone` (UTC when the zone is unknown)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
     aware = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
-    return aware.astimezone(zone).date()
+    return aware.astimezone(zone_of(timezone)).date()

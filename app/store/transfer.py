@@ -264,7 +264,7 @@ def _to_time(value: Any) -> dt.time:
 def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory
         guess = difflib.get_close_matches(value, sorted(available_timezones()), n=1)
         hint = f"; did you mean {guess[0]}?" if guess else "; use a name like Europe/Berlin"
         raise _problem(f"unknown time zone {value!r}{hint}") from None

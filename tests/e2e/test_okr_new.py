@@ -100,6 +100,7 @@ def test_bad_numbers_get_errors_and_nothing_is_saved(slack: SlackDriver, db) -> 
         user_id=ALICE,
         values={
             ids.kr_block(ids.BLOCK_KR_TARGET, 0): "lots",
+            ids.kr_block(ids.BLOCK_KR_KIND, 1): "increase",
             ids.kr_block(ids.BLOCK_KR_START, 1): "40",
             ids.kr_block(ids.BLOCK_KR_TARGET, 1): "40",
         },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from logging import Logger
 from typing import Any
 
@@ -10,11 +11,20 @@ from slack_sdk import WebClient
 
 from app.services import Services
 from app.slack import ids
+from app.slack.forms import numbers_typed
+from app.slack.listeners.checkin_ops import (
+    open_checkin,
+    record_quick_answer,
+    refresh_prompts,
+    summary_of,
+)
 from app.slack.listeners.common import (
     GENERIC_FAILURE,
     Ref,
     archive,
+    build_edit_view,
     caller_of,
+    load_item,
     open_edit,
     open_new_objective,
     open_team,
@@ -100,6 +110,12 @@ def handle_back_to_texts(
     ack()
     view = body["view"]
     form = NewObjectiveForm.decode(view.get("private_metadata", ""))
+    # Keep what was typed in the numbers step, so coming back finds it again.
+    values = view.get("state", {}).get("values", {})
+    for index, (title, _) in enumerate(form.key_results):
+        typed = numbers_typed(values, index)
+        if typed is not None:
+            form.numbers[title] = typed
     caller = caller_of(services, context)
     with services.db.read() as session:
         teams, _ = teams_for_new_objective(session, caller)
@@ -112,6 +128,109 @@ def handle_back_to_texts(
             caller=caller.slack_user_id,
         ),
     )
+
+
+def handle_review_edit(
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: Any,
+    services: Services,
+) -> None:
+    """From the review of a flagged edit back to the edit form, with what was typed."""
+    ack()
+    view = body["view"]
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    ref = Ref(metadata["kind"], int(metadata["id"]))
+    caller = caller_of(services, context)
+    with services.db.read() as session:
+        found = load_item(session, caller, ref)
+        if found is None:
+            return
+        edit_view = build_edit_view(session, caller, ref, *found, typed=metadata["typed"])
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=edit_view)
+
+
+def _button_scope(action: dict[str, Any]) -> tuple[int, str]:
+    data = json.loads(action.get("value") or "{}")
+    return int(data["team"]), str(data["period"])
+
+
+def _message_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    container = body.get("container") or {}
+    return container.get("channel_id"), container.get("message_ts")
+
+
+def handle_checkin_update(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: Any,
+    respond: Respond,
+    services: Services,
+    logger: Logger,
+) -> None:
+    """The prompt's "Update" button: the check-in modal, prefilled."""
+    ack()
+    try:
+        team_id, period = _button_scope(action)
+        channel, message_ts = _message_of(body)
+        problem = open_checkin(
+            services=services,
+            caller=caller_of(services, context, create=True),
+            client=client,
+            trigger_id=body["trigger_id"],
+            team_id=team_id,
+            period=period,
+            channel=channel,
+            message_ts=message_ts,
+        )
+        if problem:
+            _reply(respond, build_notice(problem))
+    except Exception:
+        logger.exception("Failed to open the check-in")
+        _reply(respond, build_notice(GENERIC_FAILURE))
+
+
+def _quick_answer(skip: bool):  # type: ignore[no-untyped-def]
+    def handle_quick_answer(
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: WebClient,
+        context: Any,
+        respond: Respond,
+        services: Services,
+        logger: Logger,
+    ) -> None:
+        """One click: "No change this week" or "Skip, I'm away"."""
+        ack()
+        try:
+            team_id, period = _button_scope(action)
+            result = record_quick_answer(
+                services=services,
+                caller=caller_of(services, context, create=True),
+                team_id=team_id,
+                period=period,
+                skip=skip,
+            )
+            if isinstance(result, str):
+                _reply(respond, build_notice(result))
+                return
+            scope, entries = result
+            refresh_prompts(
+                services=services,
+                client=client,
+                scope=scope,
+                summary=summary_of(entries),
+                also=_message_of(body),
+            )
+        except Exception:
+            logger.exception("Failed to record a one-click check-in")
+            _reply(respond, build_notice(GENERIC_FAILURE))
+
+    return handle_quick_answer
 
 
 def handle_open_new(
@@ -150,5 +269,9 @@ def register(app: App) -> None:
     app.action(ids.ACTION_KEY_RESULT_MENU)(_menu("key_result"))
     app.action(ids.ACTION_UNDO_ARCHIVE)(handle_undo_archive)
     app.action(ids.ACTION_BACK_TO_TEXTS)(handle_back_to_texts)
+    app.action(ids.ACTION_REVIEW_EDIT)(handle_review_edit)
+    app.action(ids.ACTION_CHECKIN_UPDATE)(handle_checkin_update)
+    app.action(ids.ACTION_CHECKIN_NO_CHANGE)(_quick_answer(skip=False))
+    app.action(ids.ACTION_CHECKIN_SKIP)(_quick_answer(skip=True))
     app.action(ids.ACTION_OPEN_NEW)(handle_open_new)
     app.action(ids.ACTION_OPEN_TEAM)(handle_open_team)

@@ -8,10 +8,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from app.domain.coach import check_key_result
 from app.domain.cycles import quarter_of
 from app.domain.okrs import TeamOKRs
+from app.domain.schedule import parse_duration
 from app.services import Services
 from app.slack import ids
+from app.slack.listeners.checkin_ops import open_checkin
 from app.slack.listeners.common import (
     GENERIC_FAILURE,
     archive,
@@ -22,9 +25,11 @@ from app.slack.listeners.common import (
     open_team,
     parse_ref,
 )
+from app.slack.views.coach import build_check_message
 from app.slack.views.help import build_help_message, build_notice, build_usage_message
 from app.slack.views.okr_list import build_okr_list_messages
-from app.store.directory import find_team, list_teams, teams_of_member
+from app.store.checkins import snooze
+from app.store.directory import ensure_member, find_team, list_teams, teams_of_member
 from app.store.okrs import find_cycle, team_okrs, today_in
 
 USAGES = {
@@ -33,6 +38,9 @@ USAGES = {
     "edit": "/okr edit O12 | KR34",
     "archive": "/okr archive O12 | KR34",
     "team": "/okr team",
+    "check": "/okr check <key result text>",
+    "checkin": "/okr checkin [team]",
+    "snooze": "/okr snooze <2w | 3d | off>",
     "help": "/okr help",
 }
 
@@ -65,6 +73,19 @@ def handle_okr_command(
         elif subcommand == "team":
             _no_args(args, "team")
             _team(ack, client, services, context, command)
+        elif subcommand == "check":
+            text = (command.get("text") or "").strip()[len(words[0]) :].strip()
+            if not text:
+                raise _UsageError(
+                    "Give me the words of a key result to check, e.g. "
+                    "`/okr check Launch the onboarding wizard`.",
+                    USAGES["check"],
+                )
+            ack(**_ephemeral(build_check_message(text, check_key_result(text))))
+        elif subcommand == "checkin":
+            _checkin(ack, client, services, context, command, " ".join(args))
+        elif subcommand == "snooze":
+            _snooze(ack, services, context, " ".join(args))
         elif subcommand in ("edit", "archive"):
             _edit_or_archive(ack, client, services, context, command, subcommand, args)
         else:
@@ -108,6 +129,51 @@ def _new(ack: Ack, client: WebClient, services: Services, context: Any, command:
         ack(**_ephemeral(reply))
     else:
         ack()
+
+
+def _checkin(
+    ack: Ack, client: WebClient, services: Services, context: Any, command: dict, team: str
+) -> None:
+    caller = caller_of(services, context, create=True)
+    problem = open_checkin(
+        services=services,
+        caller=caller,
+        client=client,
+        trigger_id=command["trigger_id"],
+        team_name=team or None,
+    )
+    if problem:
+        ack(**_ephemeral(build_notice(problem)))
+    else:
+        ack()
+
+
+def _snooze(ack: Ack, services: Services, context: Any, text: str) -> None:
+    caller = caller_of(services, context, create=True)
+    if text.strip().lower() in ("off", "stop", "end", "resume"):
+        until = None
+    else:
+        duration = parse_duration(text)
+        if duration is None:
+            raise _UsageError(
+                "Say how long to pause check-ins, like `2w` (two weeks) or `3d`, "
+                "up to 12 weeks; `off` resumes them.",
+                USAGES["snooze"],
+            )
+        until = services.now() + duration
+    with services.db.write() as session:
+        member = ensure_member(
+            session, workspace_id=caller.workspace_id, slack_user_id=caller.slack_user_id
+        )
+        snooze(session, member=member, until=until)
+    if until is None:
+        text_out = ":bell: Check-ins are back on. The next prompt comes at your team's usual time."
+    else:
+        text_out = (
+            f":zzz: No check-in prompts or reminders until {until:%A %-d %B} "
+            "(UTC). `/okr snooze off` ends it early."
+        )
+    ack(**_ephemeral(build_notice(text_out)))
 
 
 def _team(ack: Ack, client: WebClient, services: Services, context: Any, command: dict) -> None:

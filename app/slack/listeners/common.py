@@ -91,10 +91,54 @@ def _owner_slack_id(session: Session, workspace_id: int, member_id: int | None) 
     return found[member_id].slack_user_id if member_id in found else None
 
 
-def _denied(session: Session, workspace_id: int, ref: Ref, owner_id: int | None) -> str:
+def denied_message(session: Session, workspace_id: int, ref: Ref, owner_id: int | None) -> str:
     owner = _owner_slack_id(session, workspace_id, owner_id)
     who = f"its owner (<@{owner}>)" if owner else "its owner"
     return f"Only {who} or a team admin can change {ref.label}."
+
+
+def build_edit_view(
+    session: Session,
+    caller: Caller,
+    ref: Ref,
+    item: Objective | KeyResult,
+    objective: Objective,
+    typed: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The edit modal for `ref`, showing the stored values or, with `typed`, what was typed."""
+    typed = typed or {}
+    owner = _owner_slack_id(session, caller.workspace_id, item.owner_id)
+    if isinstance(item, KeyResult):
+        draft = KeyResultDraft(
+            title=item.title,
+            owner=owner,
+            kind=KRKind(item.kind),
+            start=item.start_value,
+            target=item.target_value,
+            current=item.current_value,
+            unit=item.unit,
+        )
+        for name, value in typed.items():
+            setattr(draft, name, KRKind(value) if name == "kind" else value)
+        return build_edit_key_result_view(key_result_id=ref.id, draft=draft)
+    parents = session.exec(
+        select(Objective.id, Objective.title)
+        .where(
+            Objective.workspace_id == caller.workspace_id,
+            Objective.cycle_id == objective.cycle_id,
+            Objective.status == Status.active,
+            Objective.id != objective.id,
+        )
+        .order_by(col(Objective.id))
+    ).all()
+    return build_edit_objective_view(
+        objective_id=ref.id,
+        title=typed.get("title", objective.title),
+        description=typed.get("description", objective.description),
+        owner=typed.get("owner", owner),
+        parent_id=typed.get("parent_id", objective.parent_id),
+        parents=[(pid, title) for pid, title in parents if pid is not None],
+    )
 
 
 def open_edit(
@@ -102,50 +146,18 @@ def open_edit(
 ) -> str | None:
     """Open the edit modal for `ref`; returns a message for the caller when it can't."""
     with services.db.read() as session:
-        found = _load(session, caller, ref)
+        found = load_item(session, caller, ref)
         if found is None or found[0].status != Status.active:
             return f"There is no {ref.label}. `/okr list` shows the ids."
         item, objective = found
-        if not _may_change(session, caller, item, objective):
-            return _denied(session, caller.workspace_id, ref, item.owner_id)
-        owner = _owner_slack_id(session, caller.workspace_id, item.owner_id)
-        if isinstance(item, KeyResult):
-            view = build_edit_key_result_view(
-                key_result_id=ref.id,
-                draft=KeyResultDraft(
-                    title=item.title,
-                    owner=owner,
-                    kind=KRKind(item.kind),
-                    start=item.start_value,
-                    target=item.target_value,
-                    current=item.current_value,
-                    unit=item.unit,
-                ),
-            )
-        else:
-            parents = session.exec(
-                select(Objective.id, Objective.title)
-                .where(
-                    Objective.workspace_id == caller.workspace_id,
-                    Objective.cycle_id == objective.cycle_id,
-                    Objective.status == Status.active,
-                    Objective.id != objective.id,
-                )
-                .order_by(col(Objective.id))
-            ).all()
-            view = build_edit_objective_view(
-                objective_id=ref.id,
-                title=objective.title,
-                description=objective.description,
-                owner=owner,
-                parent_id=objective.parent_id,
-                parents=[(pid, title) for pid, title in parents if pid is not None],
-            )
+        if not may_change(session, caller, item, objective):
+            return denied_message(session, caller.workspace_id, ref, item.owner_id)
+        view = build_edit_view(session, caller, ref, item, objective)
     client.views_open(trigger_id=trigger_id, view=view)
     return None
 
 
-def _load(
+def load_item(
     session: Session, caller: Caller, ref: Ref, *, for_update: bool = False
 ) -> tuple[Objective | KeyResult, Objective] | None:
     """The referenced objective or key result with its objective, within the workspace."""
@@ -163,7 +175,7 @@ def _load(
     return (kr, parent) if parent else None
 
 
-def _may_change(
+def may_change(
     session: Session, caller: Caller, item: Objective | KeyResult, objective: Objective
 ) -> bool:
     if caller.member_id is None:
@@ -181,12 +193,12 @@ def archive(
     """Archive (or restore) `ref`; returns the ephemeral message to show."""
     status = Status.active if restore else Status.archived
     with services.db.write() as session:
-        found = _load(session, caller, ref, for_update=True)
+        found = load_item(session, caller, ref, for_update=True)
         if found is None:
             return build_notice(f"There is no {ref.label}. `/okr list` shows the ids.")
         item, objective = found
-        if not _may_change(session, caller, item, objective):
-            return build_notice(_denied(session, caller.workspace_id, ref, item.owner_id))
+        if not may_change(session, caller, item, objective):
+            return build_notice(denied_message(session, caller.workspace_id, ref, item.owner_id))
         title = item.title
         if item.status == status:
             state = "active" if restore else "archived"

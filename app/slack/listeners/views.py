@@ -17,6 +17,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from app.db.models import KeyResult
+from app.domain.coach import (
+    KeyResultInput,
+    ObjectiveInput,
+    Severity,
+    Thresholds,
+    check_key_result,
+    check_objective,
+    check_team,
+)
 from app.domain.cycles import quarter_of
 from app.domain.okrs import (
     DESCRIPTION_MAX,
@@ -31,26 +41,38 @@ from app.domain.okrs import (
     title_errors,
 )
 from app.domain.parse import parse_number
-from app.domain.types import KRKind
+from app.domain.types import Confidence, KRKind
 from app.services import Caller, Services
 from app.slack import ids
 from app.slack.forms import state_value
 from app.slack.limits import PRIVATE_METADATA_MAX
+from app.slack.listeners.checkin_ops import lines_of, refresh_prompts, resolve_scope, summary_of
 from app.slack.listeners.common import (
     GENERIC_FAILURE,
+    Ref,
     admin_ids,
     caller_of,
+    denied_message,
     has_acked,
+    load_item,
+    may_change,
     user_timezone,
 )
+from app.slack.views.checkin import NOTE_MAX
+from app.slack.views.coach import build_not_saved_view, build_review_view
 from app.slack.views.objective_modal import (
+    DraftReview,
     NewObjectiveForm,
     build_new_numbers_view,
     build_saved_view,
 )
-from app.slack.views.team_modal import build_team_done_view, build_team_settings_view
+from app.slack.views.team_modal import (
+    COUNT_MAX,
+    build_team_done_view,
+    build_team_settings_view,
+)
+from app.store.checkins import CheckInEntry, record_check_ins
 from app.store.directory import (
-    PermissionDeniedError,
     TeamSettings,
     create_team,
     ensure_member,
@@ -63,18 +85,18 @@ from app.store.directory import (
     update_team,
 )
 from app.store.okrs import (
-    can_edit_key_result,
-    can_edit_objective,
     create_objective,
     ensure_cycle,
-    get_key_result,
+    find_cycle,
     get_objective,
+    objectives_of,
     today_in,
     update_key_result,
     update_objective,
 )
 
 Handler = Callable[..., None]
+CONFIDENCE_VALUES = frozenset(c.value for c in Confidence)
 NUMBER_HINT = "Enter a number, like 85, 1.5k or 40%."
 
 
@@ -224,7 +246,46 @@ def handle_new_objective_texts(
     if errors:
         _errors(ack, errors)
         return
-    ack(response_action="update", view=build_new_numbers_view(form=form, team_name=team_name))
+    with services.db.read() as session:
+        review = _review_new_objective(session, caller, form, services.now())
+    ack(
+        response_action="update",
+        view=build_new_numbers_view(form=form, team_name=team_name, review=review),
+    )
+
+
+def _review_new_objective(
+    session: Any, caller: Caller, form: NewObjectiveForm, now: dt.datetime
+) -> DraftReview:
+    """The coach's findings on the new objective, seen with the team's other objectives."""
+    team = get_team(session, workspace_id=caller.workspace_id, team_id=form.team_id or 0)
+    if team is None:
+        return DraftReview()
+    span = quarter_of(today_in(team.timezone, now))
+    cycle = find_cycle(session, workspace_id=caller.workspace_id, label=span.label)
+    existing = (
+        objectives_of(
+            session, workspace_id=caller.workspace_id, team_id=team.id or 0, cycle_id=cycle.id
+        )
+        if cycle and cycle.id
+        else []
+    )
+    new = ObjectiveInput(
+        title=form.title,
+        owner=form.owner,
+        key_results=tuple(KeyResultInput(title=t, owner=o) for t, o in form.key_results),
+    )
+    report = check_team(
+        [*(ObjectiveInput(title=o.title, owner=str(o.owner_id)) for o in existing), new],
+        Thresholds(
+            max_objectives=team.max_objectives,
+            min_key_results=team.min_key_results,
+            max_key_results=team.max_key_results,
+        ),
+    )
+    return DraftReview(
+        team=report.team, objective=report.objectives[-1], key_results=report.key_results[-1]
+    )
 
 
 # --- /okr new, step two: the numbers -----------------------------------------------------
@@ -276,8 +337,8 @@ def handle_new_objective_numbers(
 # --- editing -----------------------------------------------------------------------------
 
 
-def _metadata_id(view: dict[str, Any], key: str) -> int:
-    return int(json.loads(view.get("private_metadata") or "{}").get(key, 0))
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    return dict(json.loads(view.get("private_metadata") or "{}"))
 
 
 def _parent_problem(session: Any, caller: Caller, objective_id: int, parent_id: int) -> str | None:
@@ -294,54 +355,123 @@ def _parent_problem(session: Any, caller: Caller, objective_id: int, parent_id: 
     return None
 
 
+def _save_objective(
+    services: Services, caller: Caller, objective_id: int, typed: dict
+) -> str | None:
+    """Save an objective's new words; returns why it could not be saved, or None."""
+    ref = Ref("objective", objective_id)
+    with services.db.write() as session:
+        found = load_item(session, caller, ref, for_update=True)
+        if found is None:
+            return "This objective no longer exists."
+        _, objective = found
+        if not may_change(session, caller, objective, objective):
+            return denied_message(session, caller.workspace_id, ref, objective.owner_id)
+        parent_id = typed.get("parent_id")
+        if parent_id is not None and (
+            problem := _parent_problem(session, caller, objective_id, parent_id)
+        ):
+            return problem
+        update_objective(
+            session,
+            objective=objective,
+            title=typed["title"],
+            description=typed["description"],
+            owner=typed.get("owner"),
+            parent_id=parent_id,
+        )
+    return None
+
+
+def _save_key_result(
+    services: Services, caller: Caller, key_result_id: int, draft: KeyResultDraft
+) -> str | None:
+    """Save a key result's new values; returns why it could not be saved, or None."""
+    ref = Ref("key_result", key_result_id)
+    with services.db.write() as session:
+        found = load_item(session, caller, ref, for_update=True)
+        if found is None:
+            return "This key result no longer exists."
+        kr, objective = found
+        if not isinstance(kr, KeyResult):
+            return "This key result no longer exists."
+        if not may_change(session, caller, kr, objective):
+            return denied_message(session, caller.workspace_id, ref, kr.owner_id)
+        update_key_result(session, kr=kr, draft=draft)
+    return None
+
+
+def _stored_title(services: Services, caller: Caller, ref: Ref) -> str | None:
+    with services.db.read() as session:
+        found = load_item(session, caller, ref)
+        return found[0].title if found else None
+
+
+def _review_if_flagged(
+    ack: Ack, ref: Ref, new_title: str, old_title: str | None, metadata: dict[str, Any]
+) -> bool:
+    """When the words changed and the coach flags the new ones, show the review; True if so."""
+    if old_title is not None and " ".join(new_title.split()) == old_title:
+        return False
+    check = check_key_result if ref.kind == "key_result" else check_objective
+    findings = [f for f in check(new_title) if f.severity == Severity.warning]
+    if not findings:
+        return False
+    view = build_review_view(
+        subject=new_title, findings=findings, metadata=json.dumps(metadata, ensure_ascii=False)
+    )
+    ack(response_action="update", view=view)
+    return True
+
+
 @guarded("save an objective")
 def handle_edit_objective(
     ack: Ack, view: dict[str, Any], logger: Logger, services: Services, context: Any
 ) -> None:
-    """Save an edited objective."""
+    """Save an edited objective (after a review when its new words were flagged)."""
     values = view["state"]["values"]
     errors: dict[str, str] = {}
     title, description = _read_objective_words(values, errors)
-    owner = state_value(values, ids.BLOCK_OBJECTIVE_OWNER)
     parent_raw = state_value(values, ids.BLOCK_OBJECTIVE_PARENT)
-    parent_id = int(parent_raw) if parent_raw and parent_raw.isdigit() else None
+    typed = {
+        "title": title,
+        "description": description,
+        "owner": state_value(values, ids.BLOCK_OBJECTIVE_OWNER),
+        "parent_id": int(parent_raw) if parent_raw and parent_raw.isdigit() else None,
+    }
     if errors:
         _errors(ack, errors)
         return
     caller = caller_of(services, context, create=True)
-    objective_id = _metadata_id(view, "objective")
-    with services.db.write() as session:
-        objective = get_objective(
-            session, workspace_id=caller.workspace_id, objective_id=objective_id, for_update=True
-        )
-        if objective is None:
-            _errors(ack, {ids.BLOCK_OBJECTIVE_TITLE: "This objective no longer exists."})
-            return
-        if caller.member_id is None or not can_edit_objective(
-            session, objective=objective, member_id=caller.member_id
-        ):
-            raise PermissionDeniedError
-        if parent_id is not None and (
-            problem := _parent_problem(session, caller, objective_id, parent_id)
-        ):
-            _errors(ack, {ids.BLOCK_OBJECTIVE_PARENT: problem})
-            return
-        update_objective(
-            session,
-            objective=objective,
-            title=title,
-            description=description,
-            owner=owner,
-            parent_id=parent_id,
-        )
+    ref = Ref("objective", int(_metadata(view).get("objective", 0)))
+    metadata = {"kind": ref.kind, "id": ref.id, "typed": typed}
+    if _review_if_flagged(ack, ref, title, _stored_title(services, caller, ref), metadata):
+        return
+    problem = _save_objective(services, caller, ref.id, typed)
+    if problem:
+        block = ids.BLOCK_OBJECTIVE_PARENT if "support" in problem else ids.BLOCK_OBJECTIVE_TITLE
+        _errors(ack, {block: problem})
+        return
     ack()
+
+
+def _key_result_typed(draft: KeyResultDraft) -> dict[str, Any]:
+    return {
+        "title": draft.title,
+        "owner": draft.owner,
+        "kind": draft.kind.value,
+        "start": draft.start,
+        "target": draft.target,
+        "current": draft.current,
+        "unit": draft.unit,
+    }
 
 
 @guarded("save a key result")
 def handle_edit_key_result(
     ack: Ack, view: dict[str, Any], logger: Logger, services: Services, context: Any
 ) -> None:
-    """Save an edited key result."""
+    """Save an edited key result (after a review when its new words were flagged)."""
     values = view["state"]["values"]
     errors: dict[str, str] = {}
     numbers = _read_numbers(values, 0, errors)
@@ -359,24 +489,33 @@ def handle_edit_key_result(
         _errors(ack, errors)
         return
     caller = caller_of(services, context, create=True)
-    key_result_id = _metadata_id(view, "key_result")
-    with services.db.write() as session:
-        kr = get_key_result(
-            session, workspace_id=caller.workspace_id, key_result_id=key_result_id, for_update=True
-        )
-        objective = (
-            get_objective(session, workspace_id=caller.workspace_id, objective_id=kr.objective_id)
-            if kr
-            else None
-        )
-        if kr is None or objective is None:
-            _errors(ack, {ids.kr_block(ids.BLOCK_KR_TITLE, 0): "This key result no longer exists."})
-            return
-        if caller.member_id is None or not can_edit_key_result(
-            session, kr=kr, objective=objective, member_id=caller.member_id
-        ):
-            raise PermissionDeniedError
-        update_key_result(session, kr=kr, draft=draft)
+    ref = Ref("key_result", int(_metadata(view).get("key_result", 0)))
+    metadata = {"kind": ref.kind, "id": ref.id, "typed": _key_result_typed(draft)}
+    if _review_if_flagged(ack, ref, draft.title, _stored_title(services, caller, ref), metadata):
+        return
+    failure = _save_key_result(services, caller, ref.id, draft)
+    if failure:
+        _errors(ack, {ids.kr_block(ids.BLOCK_KR_TITLE, 0): failure})
+        return
+    ack()
+
+
+@guarded("save a reviewed edit")
+def handle_edit_review(
+    ack: Ack, view: dict[str, Any], logger: Logger, services: Services, context: Any
+) -> None:
+    """ "Save anyway" on the review of a flagged edit: warn, never block."""
+    metadata = _metadata(view)
+    caller = caller_of(services, context, create=True)
+    typed = metadata["typed"]
+    if metadata["kind"] == "key_result":
+        draft = KeyResultDraft(**{**typed, "kind": KRKind(typed["kind"])})
+        problem = _save_key_result(services, caller, int(metadata["id"]), draft)
+    else:
+        problem = _save_objective(services, caller, int(metadata["id"]), typed)
+    if problem:
+        ack(response_action="update", view=build_not_saved_view(problem))
+        return
     ack()
 
 
@@ -434,7 +573,7 @@ def _read_team_settings(values: dict, errors: dict[str, str]) -> TeamSettings:
     timezone = state_value(values, ids.BLOCK_TEAM_TIMEZONE) or ""
     try:
         ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a directory
         errors[ids.BLOCK_TEAM_TIMEZONE] = (
             f"“{timezone}” is not a time zone I know. Use a name like Europe/Berlin."
         )
@@ -458,6 +597,19 @@ def _read_team_settings(values: dict, errors: dict[str, str]) -> TeamSettings:
             errors[block_id] = "Choose a time like 10:00."
             return default
 
+    def count(block_id: str, default: int) -> int:
+        raw = state_value(values, block_id)
+        if raw is None:
+            return default
+        if raw.isdigit() and 1 <= int(raw) <= COUNT_MAX:
+            return int(raw)
+        errors[block_id] = "Choose a number from the list."
+        return default
+
+    fewest = count(ids.BLOCK_TEAM_MIN_KEY_RESULTS, 2)
+    most = count(ids.BLOCK_TEAM_MAX_KEY_RESULTS, 4)
+    if fewest > most:
+        errors[ids.BLOCK_TEAM_MAX_KEY_RESULTS] = f"Choose at least {fewest}, the fewest above."
     return TeamSettings(
         name=" ".join(name.split()),
         digest_channel=channel,
@@ -466,6 +618,9 @@ def _read_team_settings(values: dict, errors: dict[str, str]) -> TeamSettings:
         checkin_time=clock_time(ids.BLOCK_TEAM_CHECKIN_TIME, dt.time(10, 0)),
         digest_weekday=weekday(ids.BLOCK_TEAM_DIGEST_DAY, 4),
         digest_time=clock_time(ids.BLOCK_TEAM_DIGEST_TIME, dt.time(16, 0)),
+        max_objectives=count(ids.BLOCK_TEAM_MAX_OBJECTIVES, 3),
+        min_key_results=fewest,
+        max_key_results=most,
     )
 
 
@@ -517,11 +672,90 @@ def handle_team_settings(
     )
 
 
+# --- the weekly check-in ----------------------------------------------------------------
+
+
+@guarded("record a check-in")
+def handle_checkin_submission(
+    ack: Ack,
+    view: dict[str, Any],
+    logger: Logger,
+    services: Services,
+    context: Any,
+    client: WebClient,
+) -> None:
+    """Record the week's values, confidences and notes; the prompt updates in place."""
+    values = view["state"]["values"]
+    metadata = _metadata(view)
+    caller = caller_of(services, context, create=True)
+    errors: dict[str, str] = {}
+    entries: list[CheckInEntry] = []
+    for block_id in values:
+        if not block_id.startswith(ids.BLOCK_CHECKIN_VALUE):
+            continue
+        kr_id = int(block_id[len(ids.BLOCK_CHECKIN_VALUE) :])
+        value = _read_number(values, block_id, errors)
+        confidence_block = f"{ids.BLOCK_CHECKIN_CONFIDENCE}{kr_id}"
+        confidence_raw = state_value(values, confidence_block)
+        known = confidence_raw in CONFIDENCE_VALUES
+        if not known:
+            errors[confidence_block] = "Choose on track, at risk or off track."
+        note_block = f"{ids.BLOCK_CHECKIN_NOTE}{kr_id}"
+        note = state_value(values, note_block) or ""
+        if len(note) > NOTE_MAX:
+            errors[note_block] = f"Keep the note to {NOTE_MAX} characters (this is {len(note)})."
+        entries.append(
+            CheckInEntry(
+                key_result_id=kr_id,
+                value=value,
+                confidence=Confidence(confidence_raw) if known and confidence_raw else None,
+                note=note,
+            )
+        )
+    if errors:
+        _errors(ack, errors)
+        return
+    with services.db.write() as session:
+        scope = resolve_scope(
+            session,
+            services,
+            caller,
+            team_id=int(metadata.get("team") or 0),
+            period=str(metadata.get("period") or "") or None,
+        )
+        if isinstance(scope, str):
+            _errors(ack, {f"{ids.BLOCK_CHECKIN_VALUE}{entries[0].key_result_id}": scope})
+            return
+        mine = {line.key_result.id for line in lines_of(session, scope)}
+        foreign = [e for e in entries if e.key_result_id not in mine]
+        if foreign:
+            block = f"{ids.BLOCK_CHECKIN_VALUE}{foreign[0].key_result_id}"
+            _errors(ack, {block: "This key result is no longer yours to check in."})
+            return
+        record_check_ins(
+            session,
+            workspace_id=caller.workspace_id,
+            author_id=caller.member_id,
+            period=scope.period,
+            entries=entries,
+        )
+    ack()
+    refresh_prompts(
+        services=services,
+        client=client,
+        scope=scope,
+        summary=summary_of(entries),
+        also=(metadata.get("channel"), metadata.get("ts")),
+    )
+
+
 def register(app: App) -> None:
     """Attach the view submission listeners."""
     app.view(ids.VIEW_NEW_OBJECTIVE)(handle_new_objective_texts)
     app.view(ids.VIEW_NEW_NUMBERS)(handle_new_objective_numbers)
     app.view(ids.VIEW_EDIT_OBJECTIVE)(handle_edit_objective)
     app.view(ids.VIEW_EDIT_KEY_RESULT)(handle_edit_key_result)
+    app.view(ids.VIEW_EDIT_REVIEW)(handle_edit_review)
+    app.view(ids.VIEW_CHECKIN)(handle_checkin_submission)
     app.view(ids.VIEW_TEAM_PICK)(handle_team_pick)
     app.view(ids.VIEW_TEAM_SETTINGS)(handle_team_settings)

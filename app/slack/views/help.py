@@ -11,6 +11,9 @@ HELP_LINES = (
     ("/okr list [team]", "your team's objectives and key results, with progress"),
     ("/okr edit O12 | KR34", "change an objective or a key result"),
     ("/okr archive O12 | KR34", "archive one (you can undo)"),
+    ("/okr checkin [team]", "check in on your key results now (the weekly prompt's form)"),
+    ("/okr snooze 2w", "pause check-in prompts while you're away (`off` resumes)"),
+    ("/okr check <text>", "ask the quality coach whether a key result measures an outcome"),
     ("/okr team", "create or join a team; set its channel, time zone and weekly rhythm"),
     ("/okr help", "this message"),
 )
@@ -20,7 +23,7 @@ def build_help_message() -> dict[str, Any]:
     """The help message."""
     lines = "\n".join(f"`{usage}` — {what}" for usage, what in HELP_LINES)
     return message(
-        "okrbot: /okr new, /okr list, /okr edit, /okr archive, /okr team",
+        "okrbot: /okr new, /okr list, /okr edit, /okr archive, /okr check, /okr team",
         [
             section("*okrbot* keeps your team's objectives and key results in Slack.\n" + lines),
             context(

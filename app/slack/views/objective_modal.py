@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from app.domain.coach import Finding, Severity
 from app.domain.okrs import (
     DESCRIPTION_MAX,
     KR_TITLE_MAX,
@@ -38,6 +39,7 @@ from app.slack.blocks import (
     text_input,
     users_select,
 )
+from app.slack.views.coach import finding_blocks
 from app.slack.views.okr_list import key_result_ref, objective_ref
 
 KIND_LABELS = {
@@ -52,13 +54,20 @@ KIND_OPTIONS = [(label, kind.value) for kind, label in KIND_LABELS.items()]
 
 @dataclass
 class NewObjectiveForm:
-    """What step one of `/okr new` collected."""
+    """What `/okr new` collected so far.
+
+    `numbers` keeps what was typed in the numbers step, keyed by the key result's words, so
+    going back to edit the words loses nothing that still applies.
+    """
 
     team_id: int | None = None
     title: str = ""
     description: str = ""
     owner: str | None = None
     key_results: list[tuple[str, str | None]] = field(default_factory=list)  # (title, owner)
+    numbers: dict[str, list[Any]] = field(
+        default_factory=dict
+    )  # title → [kind, start, target, unit]
 
     def encode(self) -> str:
         """Compact JSON for `private_metadata`."""
@@ -72,6 +81,21 @@ class NewObjectiveForm:
         data = json.loads(metadata)
         data["key_results"] = [tuple(pair) for pair in data.get("key_results", [])]
         return cls(**data)
+
+
+@dataclass(frozen=True)
+class DraftReview:
+    """The quality coach's findings on a draft objective, to show before saving."""
+
+    team: tuple[Finding, ...] = ()
+    objective: tuple[Finding, ...] = ()
+    key_results: tuple[tuple[Finding, ...], ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        """True when any finding is a warning."""
+        every = [*self.team, *self.objective, *(f for kr in self.key_results for f in kr)]
+        return any(f.severity == Severity.warning for f in every)
 
 
 def _number_text(value: float | None) -> str | None:
@@ -157,7 +181,7 @@ def build_new_objective_view(
         title="New objective",
         submit="Next",
         blocks=blocks,
-        private_metadata=NewObjectiveForm(team_id=form.team_id).encode(),
+        private_metadata=NewObjectiveForm(team_id=form.team_id, numbers=form.numbers).encode(),
     )
 
 
@@ -205,21 +229,36 @@ def _numbers_inputs(index: int, draft: KeyResultDraft, *, with_current: bool) ->
     return blocks
 
 
-def prefilled_key_result(title: str, owner: str | None) -> KeyResultDraft:
-    """A key result draft with kind and numbers read from its words."""
+def prefilled_key_result(
+    title: str, owner: str | None, typed: list[Any] | None = None
+) -> KeyResultDraft:
+    """A key result draft with what was typed for it before, else numbers read from its words."""
+    if typed is not None:
+        kind, start, target, unit = typed
+        return KeyResultDraft(
+            title=title, owner=owner, kind=KRKind(kind), start=start, target=target, unit=unit
+        )
     parsed = parse_key_result(title)
+    # No number to aim at: at best it is done or not. Prefilling a milestone lets a flagged
+    # key result still be saved as written (warn, don't block).
+    kind = KRKind.milestone if parsed.target is None else parsed.kind or KRKind.increase
     return KeyResultDraft(
         title=title,
         owner=owner,
-        kind=parsed.kind or KRKind.increase,
+        kind=kind,
         start=parsed.start,
         target=parsed.target,
         unit=parsed.unit,
     )
 
 
-def build_new_numbers_view(*, form: NewObjectiveForm, team_name: str) -> dict[str, Any]:
-    """Step two: each key result's kind and numbers, prefilled from its words."""
+def build_new_numbers_view(
+    *, form: NewObjectiveForm, team_name: str, review: DraftReview | None = None
+) -> dict[str, Any]:
+    """Step two, and the review before saving: each key result's kind and numbers
+    (prefilled from its words), with the quality coach's findings next to what they concern.
+    """
+    review = review or DraftReview()
     blocks: list[Block] = [
         section(f"*{escape(form.title)}*"),
         context(
@@ -227,18 +266,28 @@ def build_new_numbers_view(*, form: NewObjectiveForm, team_name: str) -> dict[st
             if form.owner
             else f"Team *{escape(team_name)}*"
         ),
+        *finding_blocks([*review.team, *review.objective]),
     ]
     for index, (title, owner) in enumerate(form.key_results):
-        draft = prefilled_key_result(title, owner)
+        draft = prefilled_key_result(title, owner, form.numbers.get(title))
         blocks.append(divider())
         owner_text = f" · <@{owner}>" if owner else ""
         blocks.append(section(f"*Key result {index + 1}:* {escape(title)}{owner_text}"))
+        if index < len(review.key_results):
+            blocks.extend(finding_blocks(review.key_results[index]))
         blocks.extend(_numbers_inputs(index, draft, with_current=False))
-    blocks.append(actions(button("← Back to the words", ids.ACTION_BACK_TO_TEXTS), block_id="back"))
+    if review.flagged:
+        blocks.append(
+            context(
+                "The coach's flags are advice: *Save anyway* keeps your words, "
+                "or edit them to measure an outcome."
+            )
+        )
+    blocks.append(actions(button("← Edit the words", ids.ACTION_BACK_TO_TEXTS), block_id="back"))
     return modal(
         callback_id=ids.VIEW_NEW_NUMBERS,
-        title="Set the numbers",
-        submit="Save",
+        title="Review and numbers" if review.flagged else "Set the numbers",
+        submit="Save anyway" if review.flagged else "Save",
         close="Cancel",
         blocks=blocks,
         private_metadata=form.encode(),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.domain.coach import check_key_result, check_objective
 from app.domain.okrs import KeyResultSnapshot, ObjectiveSnapshot, TeamOKRs
 from app.domain.progress import format_number, percent, progress_bar
 from app.domain.types import KRKind
 from app.slack import ids
 from app.slack.blocks import Block, context, divider, escape, header, message, overflow, section
 from app.slack.limits import MESSAGE_BLOCKS_MAX
+from app.slack.views.coach import marker
 
 _KIND_WORDS = {
     KRKind.stay_above: "stay at or above",
@@ -54,7 +56,7 @@ def _key_result_block(kr: KeyResultSnapshot) -> Block:
     text = (
         f"*{key_result_ref(kr.id)}* {escape(kr.title)}\n"
         f"`{progress_bar(progress)}` {shown} · {key_result_numbers(kr)}"
-        f" · {_owner(kr.owner)}"
+        f" · {_owner(kr.owner)}{marker(check_key_result(kr.title))}"
     )
     menu = overflow(
         ids.ACTION_KEY_RESULT_MENU,
@@ -71,6 +73,7 @@ def _objective_blocks(objective: ObjectiveSnapshot) -> list[Block]:
     text = (
         f"*{objective_ref(objective.id)} · {escape(objective.title)}*\n"
         f"`{progress_bar(progress)}` *{percent(progress)}* · owner {_owner(objective.owner)}"
+        f"{marker(check_objective(objective.title))}"
     )
     menu = overflow(
         ids.ACTION_OBJECTIVE_MENU,
@@ -102,7 +105,8 @@ def build_okr_list_messages(okrs: TeamOKRs) -> list[dict[str, Any]]:
     title = f"{okrs.team_name} · {okrs.cycle_label}"
     footer = context(
         "Change one with `/okr edit O12` or `/okr archive KR34` (or the ⋯ menus) · "
-        "add one with `/okr new`"
+        "add one with `/okr new` · :warning: marks what the quality coach would phrase "
+        "differently: `/okr check <text>` says why"
     )
     if not okrs.objectives:
         blocks = [

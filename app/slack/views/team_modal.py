@@ -23,6 +23,8 @@ from app.store.directory import TeamSettings
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAY_OPTIONS = [(name, str(number)) for number, name in enumerate(WEEKDAYS)]
+COUNT_MAX = 10
+COUNT_OPTIONS = [(str(n), str(n)) for n in range(1, COUNT_MAX + 1)]
 
 
 def describe_rhythm(settings: TeamSettings) -> str:
@@ -101,6 +103,25 @@ def build_team_settings_view(*, team_id: int | None, settings: TeamSettings) -> 
             static_select(WEEKDAY_OPTIONS, initial=str(settings.digest_weekday)),
         ),
         input_block(ids.BLOCK_TEAM_DIGEST_TIME, "Digest time", _time_picker(settings.digest_time)),
+        context(
+            "*Quality coach.* It flags a team with more objectives than this in a cycle, and "
+            "objectives with fewer or more key results (advice, never a block)."
+        ),
+        input_block(
+            ids.BLOCK_TEAM_MAX_OBJECTIVES,
+            "Most objectives per cycle",
+            static_select(COUNT_OPTIONS, initial=str(settings.max_objectives)),
+        ),
+        input_block(
+            ids.BLOCK_TEAM_MIN_KEY_RESULTS,
+            "Fewest key results per objective",
+            static_select(COUNT_OPTIONS, initial=str(settings.min_key_results)),
+        ),
+        input_block(
+            ids.BLOCK_TEAM_MAX_KEY_RESULTS,
+            "Most key results per objective",
+            static_select(COUNT_OPTIONS, initial=str(settings.max_key_results)),
+        ),
     ]
     return modal(
         callback_id=ids.VIEW_TEAM_SETTINGS,

@@ -1,0 +1,69 @@
+"""Running the dispatcher: once (`okrbot tick`) or on a clock (`okrbot clock`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from app.checkins.dispatch import Dispatcher, Pacer, TickReport
+from app.db import Database
+from app.db.migrate import ensure_schema
+from app.settings import Settings
+from app.slack.app_factory import create_web_client
+
+logger = logging.getLogger("okrbot.clock")
+
+
+def build_dispatcher(settings: Settings, *, crash_at: str | None = None) -> Dispatcher:
+    """A dispatcher for the configured database and Slack workspace."""
+    settings.require("slack_bot_token")
+    assert settings.slack_bot_token is not None
+    db = Database(settings.database_url)
+    ensure_schema(db.engine)
+    client = create_web_client(
+        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+    )
+    return Dispatcher(
+        db=db, client=client, pacer=Pacer(settings.slack_posts_per_second), crash_at=crash_at
+    )
+
+
+def run_clock(
+    dispatcher: Dispatcher,
+    *,
+    interval_seconds: int,
+    now: Callable[[], dt.datetime],
+) -> None:
+    """Tick every `interval_seconds` until interrupted.
+
+    APScheduler is only the ticker: what is due lives in the database, so settings changed
+    by any process apply at the next tick, and a second clock process can do no harm.
+    """
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    def tick() -> None:
+        try:
+            report: TickReport = dispatcher.tick(now())
+            if report.sent or report.missed or report.failed or report.reconciled:
+                logger.info("Tick: %s", report)
+        except Exception:
+            logger.exception("Failed to run a tick; the next one will try again")
+
+    scheduler = BlockingScheduler(timezone=dt.UTC)
+    scheduler.add_job(
+        tick,
+        "interval",
+        seconds=interval_seconds,
+        next_run_time=now(),
+        max_instances=1,
+        coalesce=True,
+        id="tick",
+    )
+    logger.info("Clock started: ticking every %d s", interval_seconds)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        dispatcher.db.dispose()

@@ -1,0 +1,187 @@
+"""Check-in operations reached from the prompt's buttons, its modal and `/okr checkin`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session, select
+
+from app.checkins.content import checkin_lines, current_period, cycle_id_for
+from app.db.models import Delivery, DeliveryKind, DeliveryStatus, Team
+from app.domain.types import Confidence
+from app.services import Caller, Services
+from app.slack.views.checkin import CheckInLine, build_checkin_answered, build_checkin_modal
+from app.store.checkins import CheckInEntry, record_check_ins
+from app.store.directory import get_team, list_teams, teams_of_member
+from app.store.okrs import today_in
+
+logger = logging.getLogger("okrbot.checkins")
+
+
+@dataclass(frozen=True)
+class CheckInScope:
+    """Whose check-in, for which team and week."""
+
+    team: Team
+    member_id: int
+    cycle_id: int
+    period: str
+
+
+def resolve_scope(
+    session: Session,
+    services: Services,
+    caller: Caller,
+    *,
+    team_id: int | None,
+    period: str | None,
+    team_name: str | None = None,
+) -> CheckInScope | str:
+    """The caller's check-in scope, or a sentence saying why there is none."""
+    if caller.member_id is None:
+        return "You own no key results yet. Key result owners are set in `/okr new`."
+    teams = teams_of_member(session, workspace_id=caller.workspace_id, member_id=caller.member_id)
+    if team_id is not None:
+        team = get_team(session, workspace_id=caller.workspace_id, team_id=team_id)
+        candidates = [team] if team else []
+    elif team_name:
+        candidates = [t for t in teams if t.name_key == " ".join(team_name.split()).casefold()]
+    else:
+        # Owners need not be team members: look through every team for their key results.
+        candidates = teams + [
+            t for t in list_teams(session, workspace_id=caller.workspace_id) if t not in teams
+        ]
+    for team in candidates:
+        cycle_id = cycle_id_for(session, team=team, day=today_in(team.timezone, services.now()))
+        if cycle_id is None:
+            continue
+        lines = checkin_lines(session, team=team, member_id=caller.member_id, cycle_id=cycle_id)
+        if lines:
+            return CheckInScope(
+                team=team,
+                member_id=caller.member_id,
+                cycle_id=cycle_id,
+                period=period or current_period(team, services.now()),
+            )
+    return "You own no key results this cycle, so there is nothing to check in."
+
+
+def lines_of(session: Session, scope: CheckInScope, *, answered: bool = False) -> list[CheckInLine]:
+    """The key results of a scope, optionally with what the week's answer recorded."""
+    return checkin_lines(
+        session,
+        team=scope.team,
+        member_id=scope.member_id,
+        cycle_id=scope.cycle_id,
+        period=scope.period if answered else None,
+    )
+
+
+def open_checkin(
+    *,
+    services: Services,
+    caller: Caller,
+    client: WebClient,
+    trigger_id: str,
+    team_id: int | None = None,
+    period: str | None = None,
+    team_name: str | None = None,
+    channel: str | None = None,
+    message_ts: str | None = None,
+) -> str | None:
+    """Open the check-in modal; returns a sentence for the caller when it can't."""
+    with services.db.read() as session:
+        scope = resolve_scope(
+            session, services, caller, team_id=team_id, period=period, team_name=team_name
+        )
+        if isinstance(scope, str):
+            return scope
+        view = build_checkin_modal(
+            team_id=scope.team.id or 0,
+            team_name=scope.team.name,
+            period=scope.period,
+            lines=lines_of(session, scope),
+            channel=channel,
+            message_ts=message_ts,
+        )
+    client.views_open(trigger_id=trigger_id, view=view)
+    return None
+
+
+def record_quick_answer(
+    *, services: Services, caller: Caller, team_id: int, period: str, skip: bool
+) -> tuple[CheckInScope, list[CheckInEntry]] | str:
+    """ "No change this week" (same value and confidence) or "Skip, I'm away"."""
+    with services.db.write() as session:
+        scope = resolve_scope(session, services, caller, team_id=team_id, period=period)
+        if isinstance(scope, str):
+            return scope
+        entries = quick_answer_entries(lines_of(session, scope), skip=skip)
+        record_check_ins(
+            session,
+            workspace_id=caller.workspace_id,
+            author_id=caller.member_id,
+            period=scope.period,
+            entries=entries,
+        )
+    return scope, entries
+
+
+def summary_of(entries: list[CheckInEntry]) -> str:
+    """A few words on what a check-in recorded."""
+    if entries and all(e.skipped for e in entries):
+        return "skipped, you're away. No reminder will follow."
+    counts = {c: sum(1 for e in entries if e.confidence == c) for c in Confidence}
+    parts = [f"{n} {c.value.replace('_', ' ')}" for c, n in counts.items() if n]
+    noun = "key result" if len(entries) == 1 else "key results"
+    return f"{len(entries)} {noun} recorded" + (f" ({', '.join(parts)})" if parts else "")
+
+
+def refresh_prompts(
+    *,
+    services: Services,
+    client: WebClient,
+    scope: CheckInScope,
+    summary: str,
+    also: tuple[str | None, str | None] = (None, None),
+) -> None:
+    """Update the week's prompt and reminder in place to show what was recorded."""
+    with services.db.read() as session:
+        lines = lines_of(session, scope, answered=True)
+        recipient_rows = session.exec(
+            select(Delivery.channel, Delivery.message_ts).where(
+                Delivery.team_id == scope.team.id,
+                Delivery.period == scope.period,
+                Delivery.member_id == scope.member_id,
+                Delivery.status == DeliveryStatus.sent,
+                Delivery.kind.in_([DeliveryKind.prompt, DeliveryKind.reminder]),  # type: ignore[attr-defined]
+            )
+        ).all()
+    payload = build_checkin_answered(
+        team_name=scope.team.name, period=scope.period, lines=lines, summary=summary
+    )
+    messages: set[tuple[str, str]] = {(c, t) for c, t in recipient_rows if c and t}
+    if also[0] and also[1]:
+        messages.add((also[0], also[1]))
+    for channel, ts in sorted(messages):
+        try:
+            client.chat_update(channel=channel, ts=ts, **payload)
+        except SlackApiError as failure:
+            # The answer is recorded; a stale prompt is cosmetic. Say so in the logs.
+            logger.warning("Failed to update the prompt %s/%s: %s", channel, ts, failure)
+
+
+def quick_answer_entries(scope_lines: list[CheckInLine], *, skip: bool) -> list[CheckInEntry]:
+    """The entries a quick answer records (for summaries)."""
+    return [
+        CheckInEntry(
+            key_result_id=line.key_result.id,
+            value=None if skip else line.key_result.current,
+            confidence=None if skip else line.last_confidence,
+            skipped=skip,
+        )
+        for line in scope_lines
+    ]

@@ -1,0 +1,199 @@
+"""Weekly check-ins: recording answers, and the questions the scheduler asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.db.models import CheckIn, KeyResult, Member, Objective, Team, utcnow
+from app.domain.types import Confidence, Status
+from app.store.sql import upsert
+
+_UPDATED_ON_RESUBMIT = ("value", "confidence", "note", "skipped", "author_id", "updated_at")
+
+
+@dataclass(frozen=True)
+class CheckInEntry:
+    """One key result's answer in a check-in."""
+
+    key_result_id: int
+    value: float | None
+    confidence: Confidence | None
+    note: str = ""
+    skipped: bool = False
+
+
+def active_key_results(
+    session: Session, *, workspace_id: int, team_id: int, cycle_id: int, owner_id: int | None = None
+) -> list[KeyResult]:
+    """The active key results of a team's active objectives in a cycle (of one owner)."""
+    statement = (
+        select(KeyResult)
+        .join(Objective, col(Objective.id) == col(KeyResult.objective_id))
+        .where(
+            KeyResult.workspace_id == workspace_id,
+            Objective.team_id == team_id,
+            Objective.cycle_id == cycle_id,
+            Objective.status == Status.active,
+            KeyResult.status == Status.active,
+        )
+        .order_by(col(Objective.position), col(Objective.id), col(KeyResult.position))
+    )
+    if owner_id is not None:
+        statement = statement.where(KeyResult.owner_id == owner_id)
+    return list(session.exec(statement).all())
+
+
+def owners_of(session: Session, *, workspace_id: int, team_id: int, cycle_id: int) -> list[Member]:
+    """Everyone who owns an active key result of the team in the cycle, by Slack id."""
+    owner_ids = {
+        kr.owner_id
+        for kr in active_key_results(
+            session, workspace_id=workspace_id, team_id=team_id, cycle_id=cycle_id
+        )
+        if kr.owner_id is not None
+    }
+    if not owner_ids:
+        return []
+    return list(
+        session.exec(
+            select(Member).where(col(Member.id).in_(owner_ids)).order_by(col(Member.slack_user_id))
+        ).all()
+    )
+
+
+def record_check_ins(
+    session: Session,
+    *,
+    workspace_id: int,
+    author_id: int | None,
+    period: str,
+    entries: list[CheckInEntry],
+) -> None:
+    """Record answers for a week: one row per key result and week, the latest winning.
+
+    A resubmitted form (a double click, a resent request) updates the same rows, so the
+    week holds one answer per key result whatever arrives twice. Reported values also
+    become the key results' current values.
+    """
+    now = utcnow()
+    for entry in entries:
+        upsert(
+            session,
+            CheckIn,
+            {
+                "workspace_id": workspace_id,
+                "key_result_id": entry.key_result_id,
+                "iso_week": period,
+                "value": entry.value,
+                "confidence": entry.confidence.value if entry.confidence else None,
+                "note": entry.note,
+                "skipped": entry.skipped,
+                "author_id": author_id,
+                "created_at": now,
+                "updated_at": now,
+            },
+            keys=("key_result_id", "iso_week"),
+            update=_UPDATED_ON_RESUBMIT,
+        )
+        if not entry.skipped and entry.value is not None:
+            kr = session.get(KeyResult, entry.key_result_id)
+            if kr is not None and kr.workspace_id == workspace_id:
+                kr.current_value = entry.value
+                kr.updated_at = now
+                session.add(kr)
+    session.flush()
+
+
+def latest_check_ins(session: Session, *, key_result_ids: list[int]) -> dict[int, CheckIn]:
+    """Each key result's most recent reported (not skipped) check-in."""
+    latest: dict[int, CheckIn] = {}
+    if not key_result_ids:
+        return latest
+    rows = session.exec(
+        select(CheckIn)
+        .where(col(CheckIn.key_result_id).in_(key_result_ids), CheckIn.skipped == False)  # noqa: E712
+        .order_by(col(CheckIn.iso_week))
+    ).all()
+    for row in rows:
+        latest[row.key_result_id] = row
+    return latest
+
+
+def check_ins_of_week(
+    session: Session, *, key_result_ids: list[int], period: str
+) -> dict[int, CheckIn]:
+    """The week's check-ins of these key results, by key result."""
+    if not key_result_ids:
+        return {}
+    rows = session.exec(
+        select(CheckIn).where(
+            col(CheckIn.key_result_id).in_(key_result_ids), CheckIn.iso_week == period
+        )
+    ).all()
+    return {row.key_result_id: row for row in rows}
+
+
+def history(session: Session, *, key_result_ids: list[int]) -> dict[int, list[CheckIn]]:
+    """Every check-in of these key results, oldest week first."""
+    found: dict[int, list[CheckIn]] = defaultdict(list)
+    if key_result_ids:
+        for row in session.exec(
+            select(CheckIn)
+            .where(col(CheckIn.key_result_id).in_(key_result_ids))
+            .order_by(col(CheckIn.iso_week))
+        ).all():
+            found[row.key_result_id].append(row)
+    return found
+
+
+def has_answered(
+    session: Session, *, workspace_id: int, team_id: int, cycle_id: int, member_id: int, period: str
+) -> bool:
+    """True once the member reported or skipped any of their key results for the week."""
+    ids = [
+        kr.id
+        for kr in active_key_results(
+            session,
+            workspace_id=workspace_id,
+            team_id=team_id,
+            cycle_id=cycle_id,
+            owner_id=member_id,
+        )
+        if kr.id is not None
+    ]
+    return bool(check_ins_of_week(session, key_result_ids=ids, period=period))
+
+
+def has_skipped(
+    session: Session, *, workspace_id: int, team_id: int, cycle_id: int, member_id: int, period: str
+) -> bool:
+    """True when the member said "Skip, I'm away" for the week."""
+    ids = [
+        kr.id
+        for kr in active_key_results(
+            session,
+            workspace_id=workspace_id,
+            team_id=team_id,
+            cycle_id=cycle_id,
+            owner_id=member_id,
+        )
+        if kr.id is not None
+    ]
+    rows = check_ins_of_week(session, key_result_ids=ids, period=period).values()
+    return any(row.skipped for row in rows)
+
+
+def snooze(session: Session, *, member: Member, until: dt.datetime | None) -> None:
+    """Pause (or, with None, resume) a member's prompts and reminders."""
+    member.snoozed_until = until
+    session.add(member)
+    session.flush()
+
+
+def teams_with_rhythm(session: Session) -> list[Team]:
+    """Every team of every workspace (the scheduler looks at each one's own rhythm)."""
+    return list(session.exec(select(Team).order_by(col(Team.id))).all())
