@@ -25,7 +25,7 @@ from app.standin.render import render_message, render_view
 
 WIDTH = 80
 ALICE, BOB = "U0ALICE", "U0BOB"
-GROWTH = "C0GROWTH"
+GROWTH = "C0GROWTH1"
 
 
 class _Walkthrough:

@@ -22,7 +22,7 @@ from app.standin import SlackDriver, SlackStandIn
 SIGNING_SECRET = "test-signing-secret-5f2b9c0d8e7a"
 BOT_TOKEN = "xoxb-test-0001-okrbot"
 ALICE, BOB, CAROL = "U0ALICE", "U0BOB", "U0CAROL"
-GROWTH_CHANNEL = "C0GROWTH"
+GROWTH_CHANNEL = "C0GROWTH1"
 
 
 @pytest.fixture(autouse=True)

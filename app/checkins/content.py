@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
 
+from app.charts.progress_chart import ChartSpec, Series, chart_alt_text, render_progress_chart
 from app.db.models import Delivery, DeliveryKind, Member, Team
+from app.domain.checkins import WeekReport
 from app.domain.cycles import quarter_of
+from app.domain.digest import Digest, build_digest
 from app.domain.okrs import KeyResultSnapshot
 from app.domain.schedule import iso_period
 from app.domain.types import Confidence, KRKind
 from app.slack.views.checkin import CheckInLine, build_checkin_prompt
+from app.slack.views.digest import build_digest_messages
 from app.store.checkins import (
     active_key_results,
     check_ins_of_week,
     has_answered,
+    history,
     latest_check_ins,
 )
-from app.store.okrs import find_cycle, today_in
+from app.store.okrs import find_cycle, team_okrs, today_in
 
 
 def checkin_lines(
@@ -73,9 +79,70 @@ def current_period(team: Team, now: dt.datetime) -> str:
     return iso_period(today_in(team.timezone, now))
 
 
-def delivery_payload(session: Session, *, delivery: Delivery) -> dict[str, Any] | None:
-    """The message a delivery posts, or None when there is nothing left to ask."""
+@dataclass(frozen=True)
+class Outgoing:
+    """What a delivery posts: a first message, follow-ups in its thread, maybe a chart."""
+
+    messages: list[dict[str, Any]]
+    chart: bytes | None = None
+    chart_title: str = ""
+    chart_alt_text: str = ""
+
+
+def team_digest(session: Session, *, team: Team, now: dt.datetime) -> Digest | None:
+    """The team's digest for the week of `now` (team-local), or None without a cycle."""
+    today = today_in(team.timezone, now)
+    span = quarter_of(today)
+    cycle = find_cycle(session, workspace_id=team.workspace_id, label=span.label)
+    if cycle is None:
+        return None
+    okrs = team_okrs(session, workspace_id=team.workspace_id, team=team, cycle=cycle)
+    kr_ids = [kr.id for objective in okrs.objectives for kr in objective.key_results]
+    histories = {
+        kr_id: [
+            WeekReport(
+                period=row.iso_week,
+                value=row.value,
+                confidence=Confidence(row.confidence) if row.confidence else None,
+                skipped=row.skipped,
+            )
+            for row in rows
+        ]
+        for kr_id, rows in history(session, key_result_ids=kr_ids).items()
+    }
+    return build_digest(
+        team_name=team.name,
+        cycle=span,
+        today=today,
+        objectives=okrs.objectives,
+        histories=histories,
+    )
+
+
+def digest_outgoing(digest: Digest) -> Outgoing:
+    """The digest's messages and its chart."""
+    spec = ChartSpec(
+        title=f"{digest.team_name} · {digest.cycle_label} · week {digest.week} of {digest.weeks}",
+        weeks=digest.weeks,
+        current_week=digest.week,
+        series=[Series(label=title, points=points) for title, points in digest.history],
+    )
+    return Outgoing(
+        messages=build_digest_messages(digest),
+        chart=render_progress_chart(spec),
+        chart_title=f"{digest.team_name} progress, week {digest.week} of {digest.weeks}",
+        chart_alt_text=chart_alt_text(spec),
+    )
+
+
+def delivery_payload(session: Session, *, delivery: Delivery) -> Outgoing | None:
+    """What a delivery posts, or None when there is nothing left to say."""
     team = session.get(Team, delivery.team_id)
+    if delivery.kind == DeliveryKind.digest:
+        if team is None or not team.digest_channel:
+            return None
+        digest = team_digest(session, team=team, now=_as_utc(delivery.slot_at))
+        return digest_outgoing(digest) if digest else None
     member = session.get(Member, delivery.member_id) if delivery.member_id else None
     if team is None or member is None or member.id is None:
         return None
@@ -96,10 +163,15 @@ def delivery_payload(session: Session, *, delivery: Delivery) -> dict[str, Any] 
     lines = checkin_lines(session, team=team, member_id=member.id, cycle_id=cycle_id)
     if not lines:
         return None
-    return build_checkin_prompt(
+    prompt = build_checkin_prompt(
         team_id=team.id or 0,
         team_name=team.name,
         period=delivery.period,
         lines=lines,
         reminder=reminder,
     )
+    return Outgoing(messages=[prompt])
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

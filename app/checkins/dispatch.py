@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import col, select
 
-from app.checkins.content import delivery_payload
+from app.checkins.content import Outgoing, delivery_payload
 from app.db import Database
 from app.db.models import Delivery, DeliveryKind, DeliveryStatus, Member, Team, utcnow
 from app.domain.cycles import quarter_of
@@ -84,6 +84,48 @@ class Pacer:
             self._next = start + self.interval
         if start > now:
             self.sleep(start - now)
+
+
+def post_follow_ups(
+    client: WebClient,
+    outgoing: Outgoing,
+    *,
+    channel: str | None,
+    ts: str | None,
+    pacer: Pacer | None = None,
+) -> None:
+    """The rest of a long digest, and its chart, in the first message's thread.
+
+    Best effort once the first message is out: a failure is logged, never retried, so the
+    digest itself still goes out once.
+    """
+    if not channel or not ts:
+        return
+    try:
+        for extra in outgoing.messages[1:]:
+            if pacer:
+                pacer.wait()
+            client.chat_postMessage(
+                channel=channel, thread_ts=ts, text=extra["text"], blocks=extra["blocks"]
+            )
+        if outgoing.chart:
+            client.files_upload_v2(
+                channel=channel,
+                thread_ts=ts,
+                file=outgoing.chart,
+                filename="progress.png",
+                title=outgoing.chart_title,
+                alt_txt=(outgoing.chart_alt_text or outgoing.chart_title)[:1000],
+            )
+    except (SlackApiError, OSError) as failure:
+        logger.warning("Failed to post the rest of a digest in %s: %s", channel, failure)
+
+
+def post_outgoing(client: WebClient, outgoing: Outgoing, *, channel: str) -> None:
+    """Post a digest now (not a scheduled delivery): first message, thread, chart."""
+    first = outgoing.messages[0]
+    response = client.chat_postMessage(channel=channel, text=first["text"], blocks=first["blocks"])
+    post_follow_ups(client, outgoing, channel=response.get("channel"), ts=response.get("ts"))
 
 
 def rules_of(team: Team) -> dict[SlotKind, WeeklyRule]:
@@ -150,8 +192,6 @@ class Dispatcher:
                 reminder=rules[SlotKind.reminder],
                 digest=rules[SlotKind.digest],
             ):
-                if slot.kind == SlotKind.digest:
-                    continue
                 state = due_state(slot, now, team.timezone)
                 if state != Due.not_yet:
                     report.planned += self._plan_slot(team, slot, state, now)
@@ -176,6 +216,8 @@ class Dispatcher:
                     )
                 ).all()
             }
+            if slot.kind == SlotKind.digest:
+                return self._plan_digest(session, team, slot, state, now, existing)
             if slot.kind == SlotKind.prompt:
                 people = owners_of(
                     session, workspace_id=team.workspace_id, team_id=team.id, cycle_id=cycle.id
@@ -206,6 +248,42 @@ class Dispatcher:
                     keys=("team_id", "period", "kind", "recipient"),
                 )
         return planned
+
+    def _plan_digest(
+        self,
+        session: Any,
+        team: Team,
+        slot: Slot,
+        state: Due,
+        now: dt.datetime,
+        existing: set[str],
+    ) -> int:
+        """One digest per team and week, to the team's channel (if it has one)."""
+        channel = team.digest_channel
+        if not channel or channel in existing:
+            return 0
+        status = DeliveryStatus.missed if state == Due.missed else DeliveryStatus.pending
+        return int(
+            insert_or_ignore(
+                session,
+                Delivery,
+                {
+                    "workspace_id": team.workspace_id,
+                    "team_id": team.id,
+                    "member_id": None,
+                    "recipient": channel,
+                    "period": slot.period,
+                    "kind": DeliveryKind.digest.value,
+                    "status": status.value,
+                    "slot_at": slot.at,
+                    "attempts": 0,
+                    "error": "",
+                    "created_at": now,
+                    "updated_at": now,
+                },
+                keys=("team_id", "period", "kind", "recipient"),
+            )
+        )
 
     def _to_remind(self, session: Any, team: Team, cycle_id: int, period: str) -> list[Member]:
         """People whose prompt for the week went out: reminders go to them alone."""
@@ -244,8 +322,13 @@ class Dispatcher:
     # ------------------------------------------------------------------ sending
 
     def send_pending(self, now: dt.datetime, report: TickReport) -> None:
-        """Send every pending delivery whose slot has come, in batches (memory stays flat)."""
-        tried: set[int] = set()
+        """Send every pending delivery whose slot has come, a page at a time.
+
+        Pages are keyed by id (`id > last`), so each query is the same statement with the
+        same two parameters however many rows a fan-out has: memory stays flat. A row that
+        fails goes back to pending and waits for the next tick.
+        """
+        last_id = 0
         while True:
             with self.db.read() as session:
                 batch = [
@@ -255,7 +338,7 @@ class Dispatcher:
                         .where(
                             Delivery.status == DeliveryStatus.pending,
                             col(Delivery.slot_at) <= now,
-                            col(Delivery.id).not_in(tried) if tried else True,
+                            col(Delivery.id) > last_id,
                         )
                         .order_by(col(Delivery.id))
                         .limit(BATCH)
@@ -265,8 +348,8 @@ class Dispatcher:
             if not batch:
                 return
             for delivery_id in batch:
-                tried.add(delivery_id)
                 self._deliver(delivery_id, now, report)
+            last_id = batch[-1]
 
     def _claim(self, delivery_id: int, now: dt.datetime, report: TickReport) -> Delivery | None:
         """Move one row from pending to sending; only one process can win it."""
@@ -311,18 +394,19 @@ class Dispatcher:
             return
         self._checkpoint("claimed")
         with self.db.read() as session:
-            payload = delivery_payload(session, delivery=delivery)
-        if payload is None:
+            outgoing = delivery_payload(session, delivery=delivery)
+        if outgoing is None or not outgoing.messages:
             # Nothing to ask any more (answered, no key results left): not an error.
             self._set(delivery_id, now, status=DeliveryStatus.cancelled, claimed_by=None)
             report.cancelled += 1
             return
         self.pacer.wait()
         try:
+            first = outgoing.messages[0]
             response = self.client.chat_postMessage(
                 channel=delivery.recipient,
-                text=payload["text"],
-                blocks=payload["blocks"],
+                text=first["text"],
+                blocks=first["blocks"],
                 metadata={
                     "event_type": ids.METADATA_DELIVERY,
                     "event_payload": {"delivery_id": delivery_id},
@@ -362,6 +446,13 @@ class Dispatcher:
         )
         report.sent += 1
         self._checkpoint("recorded")
+        post_follow_ups(
+            self.client,
+            outgoing,
+            channel=response.get("channel"),
+            ts=response.get("ts"),
+            pacer=self.pacer,
+        )
 
     # ------------------------------------------------------------------ recovery
 
@@ -407,7 +498,10 @@ class Dispatcher:
     def _find_posted(self, delivery: Delivery) -> tuple[str, str] | None:
         """The (channel, ts) of the message this delivery posted, if Slack has it."""
         claimed = _as_utc(delivery.claimed_at or delivery.slot_at)
-        channel = self.client.conversations_open(users=delivery.recipient)["channel"]["id"]
+        if delivery.kind == DeliveryKind.digest:
+            channel = delivery.recipient
+        else:
+            channel = self.client.conversations_open(users=delivery.recipient)["channel"]["id"]
         # A generous window: the bot posts a few messages a week into each DM.
         history = self.client.conversations_history(
             channel=channel,

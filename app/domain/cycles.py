@@ -18,10 +18,13 @@ class CycleSpan:
     end: dt.date
 
     def week_of(self, day: dt.date) -> tuple[int, int]:
-        """(week number, total weeks) of `day` within the cycle, week 1 being the first."""
-        total = (self.end - self.start).days // 7 + 1
+        """(week number, total weeks) of `day` within the cycle, week 1 being the first.
+
+        A quarter of 90-92 days counts as 13 weeks; its last day or two belong to week 13.
+        """
+        total = max(1, round(((self.end - self.start).days + 1) / 7))
         week = (min(max(day, self.start), self.end) - self.start).days // 7 + 1
-        return week, total
+        return min(week, total), total
 
 
 def quarter_of(day: dt.date) -> CycleSpan:

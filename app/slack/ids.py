@@ -39,9 +39,8 @@ BLOCK_KR_TARGET: Final = "kr_target_"
 BLOCK_KR_CURRENT: Final = "kr_current_"
 BLOCK_KR_UNIT: Final = "kr_unit_"
 
-# Block ids of list sections, suffixed with the objective's or key result's id.
+# Block ids of list sections, suffixed with the objective's id.
 BLOCK_LIST_OBJECTIVE: Final = "list_objective_"
-BLOCK_LIST_KEY_RESULT: Final = "list_kr_"
 
 # Block ids in the check-in modal, suffixed with the key result's id.
 BLOCK_CHECKIN_VALUE: Final = "ci_value_"
@@ -70,8 +69,7 @@ ACTION_INPUT: Final = "value"
 
 # Interactive actions.
 ACTION_BACK_TO_TEXTS: Final = "okr_new_back"
-ACTION_OBJECTIVE_MENU: Final = "okr_objective_menu"
-ACTION_KEY_RESULT_MENU: Final = "okr_key_result_menu"
+ACTION_LIST_MENU: Final = "okr_list_menu"
 ACTION_UNDO_ARCHIVE: Final = "okr_undo_archive"
 ACTION_OPEN_NEW: Final = "okr_open_new"
 ACTION_OPEN_TEAM: Final = "okr_open_team"
@@ -80,7 +78,7 @@ ACTION_CHECKIN_UPDATE: Final = "okr_checkin_update"
 ACTION_CHECKIN_NO_CHANGE: Final = "okr_checkin_no_change"
 ACTION_CHECKIN_SKIP: Final = "okr_checkin_skip"
 
-# Values of the overflow menus' options.
+# Values of the list menus' options: `edit:12` (objective O12), `archive:kr34` (KR34).
 MENU_EDIT: Final = "edit"
 MENU_ARCHIVE: Final = "archive"
 
@@ -91,3 +89,12 @@ NEW_TEAM_VALUE: Final = "new"
 def kr_block(prefix: str, index: int) -> str:
     """The block id of a key result field, e.g. `kr_block(BLOCK_KR_TITLE, 0)`."""
     return f"{prefix}{index}"
+
+
+# Closing a cycle
+# The "Carry into <next cycle>" button on an unfinished key result of a closing report; its
+# value is the key result's id (see app.slack.views.closing.carry_value).
+ACTION_CARRY_OVER: Final = "okr_carry_over"
+# Block ids of the closing report's sections, suffixed with the objective's or key result's id.
+BLOCK_CLOSING_OBJECTIVE: Final = "closing_objective_"
+BLOCK_CLOSING_KEY_RESULT: Final = "closing_kr_"

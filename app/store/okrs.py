@@ -272,3 +272,22 @@ def today_in(timezone: str, now: dt.datetime) -> dt.date:
     """The calendar date at `now` in `timezone` (UTC when the zone is unknown)."""
     aware = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
     return aware.astimezone(zone_of(timezone)).date()
+
+
+def teams_of_owner(session: Session, *, workspace_id: int, member_id: int) -> list[Team]:
+    """Teams in which the member owns an active key result (owners need not be members)."""
+    return list(
+        session.exec(
+            select(Team)
+            .join(Objective, col(Objective.team_id) == col(Team.id))
+            .join(KeyResult, col(KeyResult.objective_id) == col(Objective.id))
+            .where(
+                Team.workspace_id == workspace_id,
+                KeyResult.owner_id == member_id,
+                KeyResult.status == Status.active,
+                Objective.status == Status.active,
+            )
+            .distinct()
+            .order_by(col(Team.name_key))
+        ).all()
+    )

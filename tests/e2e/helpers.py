@@ -31,7 +31,7 @@ def create_team(
     *,
     user_id: str,
     name: str = "Growth",
-    channel: str = "C0GROWTH",
+    channel: str = "C0GROWTH1",
     timezone: str = "Europe/Berlin",
 ) -> dict[str, Any]:
     """Run `/okr team` and create a team; returns the confirmation view."""

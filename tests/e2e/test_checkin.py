@@ -145,7 +145,7 @@ def test_one_reminder_goes_only_to_who_has_not_answered(growth, slack, dispatche
     assert len(_prompts(slack, ALICE)) == 1  # skipped: no reminder
     assert dispatcher.tick(MONDAY_REMINDER + dt.timedelta(hours=2)).sent == 0
     # Nothing about who did not answer reaches a channel.
-    assert slack.standin.messages("C0GROWTH") == []
+    assert slack.standin.messages("C0GROWTH1") == []
 
 
 def test_answering_before_monday_means_no_reminder(growth, slack, dispatcher) -> None:
@@ -167,8 +167,9 @@ def test_snoozed_people_get_no_prompt(growth, slack, dispatcher, clock) -> None:
 
 
 def test_down_at_the_slot_but_back_the_same_day_sends_once(growth, slack, dispatcher) -> None:
-    assert dispatcher.tick(FRIDAY_SLOT + dt.timedelta(hours=9)).sent == 2
-    assert dispatcher.tick(FRIDAY_SLOT + dt.timedelta(hours=10)).sent == 0
+    # 15:00 and 15:30 in Berlin: later that day, before the 16:00 digest.
+    assert dispatcher.tick(FRIDAY_SLOT + dt.timedelta(hours=5)).sent == 2
+    assert dispatcher.tick(FRIDAY_SLOT + dt.timedelta(hours=5, minutes=30)).sent == 0
 
 
 def test_down_past_the_slots_day_records_it_missed_and_sends_nothing(

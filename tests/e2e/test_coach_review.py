@@ -144,10 +144,12 @@ def test_list_marks_flagged_key_results(slack: SlackDriver) -> None:
     create_team(slack, user_id=ALICE)
     create_objective(slack, user_id=ALICE, key_results=(TASK, OUTCOME))
     body = slack.slash_command(user_id=ALICE, text="list").json()
-    kr1 = next(b for b in body["blocks"] if b.get("block_id") == f"{ids.BLOCK_LIST_KEY_RESULT}1")
-    kr2 = next(b for b in body["blocks"] if b.get("block_id") == f"{ids.BLOCK_LIST_KEY_RESULT}2")
-    assert "reads like a task" in kr1["text"]["text"]
-    assert ":warning:" not in kr2["text"]["text"]
+    objective = next(
+        b for b in body["blocks"] if b.get("block_id") == f"{ids.BLOCK_LIST_OBJECTIVE}1"
+    )
+    kr1, kr2 = objective["text"]["text"].split("*KR2*")
+    assert "reads like a task" in kr1.split("*KR1*")[1]
+    assert ":warning:" not in kr2
 
 
 def test_team_thresholds_drive_the_objective_count_flag(slack: SlackDriver, db) -> None:

@@ -92,12 +92,12 @@ def test_archive_then_undo(slack: SlackDriver, db) -> None:
     assert "Make onboarding effortless" in all_text(again["blocks"])
 
 
-def test_the_overflow_menu_opens_the_edit_modal(slack: SlackDriver) -> None:
+def test_the_list_menu_opens_the_edit_modal(slack: SlackDriver) -> None:
     _setup(slack)
     listed = slack.slash_command(user_id=ALICE, text="list").json()
     response = slack.click(
         user_id=ALICE,
-        action_id=ids.ACTION_OBJECTIVE_MENU,
+        action_id=ids.ACTION_LIST_MENU,
         message=listed,
         selected_option_value=f"{ids.MENU_EDIT}:1",
     )
@@ -108,15 +108,15 @@ def test_the_overflow_menu_opens_the_edit_modal(slack: SlackDriver) -> None:
     assert answer.status == 0 or answer.json()["response_action"] == "errors"
 
 
-def test_the_overflow_menu_archives_a_key_result(slack: SlackDriver, db) -> None:
+def test_the_list_menu_archives_a_key_result(slack: SlackDriver, db) -> None:
     _setup(slack)
     listed = slack.slash_command(user_id=ALICE, text="list").json()
     slack.click(
         user_id=ALICE,
-        action_id=ids.ACTION_KEY_RESULT_MENU,
-        block_id=f"{ids.BLOCK_LIST_KEY_RESULT}2",
+        action_id=ids.ACTION_LIST_MENU,
+        block_id=f"{ids.BLOCK_LIST_OBJECTIVE}1",
         message=listed,
-        selected_option_value=f"{ids.MENU_ARCHIVE}:2",
+        selected_option_value=f"{ids.MENU_ARCHIVE}:kr2",
     )
     with db.read() as session:
         assert session.get(KeyResult, 2).status == Status.archived

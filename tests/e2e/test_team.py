@@ -31,7 +31,7 @@ def test_creating_a_team_makes_the_creator_its_admin(slack: SlackDriver, db) -> 
         membership = session.exec(select(TeamMembership)).one()
     assert (team.name, team.digest_channel, team.timezone) == (
         "Growth",
-        "C0GROWTH",
+        "C0GROWTH1",
         "Europe/Berlin",
     )
     assert (team.checkin_weekday, team.checkin_time) == (4, dt.time(10, 0))
@@ -47,7 +47,7 @@ def test_bad_settings_get_errors_on_each_field_and_nothing_is_written(
         user_id=ALICE,
         values={
             ids.BLOCK_TEAM_NAME: "Growth",
-            ids.BLOCK_TEAM_CHANNEL: "C0GROWTH",
+            ids.BLOCK_TEAM_CHANNEL: "C0GROWTH1",
             ids.BLOCK_TEAM_TIMEZONE: "Mars/Olympus_Mons",
         },
     )
@@ -66,7 +66,7 @@ def test_a_duplicate_team_name_is_refused_on_the_name_field(slack: SlackDriver) 
         user_id=BOB,
         values={
             ids.BLOCK_TEAM_NAME: "  growth ",
-            ids.BLOCK_TEAM_CHANNEL: "C0GROWTH",
+            ids.BLOCK_TEAM_CHANNEL: "C0GROWTH1",
             ids.BLOCK_TEAM_TIMEZONE: "UTC",
         },
     ).json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from app.domain.okrs import KeyResultSnapshot, ObjectiveSnapshot, TeamOKRs
@@ -9,7 +10,7 @@ from app.domain.types import KRKind
 from app.slack import ids
 from app.slack.limits import message_errors, view_errors
 from app.slack.views.help import build_help_message, build_usage_message
-from app.slack.views.home import build_home_view
+from app.slack.views.home import HomeTeam, build_home_view
 from app.slack.views.objective_modal import (
     NewObjectiveForm,
     build_edit_key_result_view,
@@ -68,7 +69,7 @@ def test_list_of_a_small_team_is_one_message() -> None:
 
 
 def test_a_large_team_splits_between_objectives_within_limits() -> None:
-    messages = build_okr_list_messages(_team(12, title_length=150))
+    messages = build_okr_list_messages(_team(30, title_length=150))
     assert len(messages) >= 2
     seen = []
     for message in messages:
@@ -78,7 +79,7 @@ def test_a_large_team_splits_between_objectives_within_limits() -> None:
             for b in message["blocks"]
             if b.get("block_id", "").startswith(ids.BLOCK_LIST_OBJECTIVE)
         ]
-    assert seen == [f"{ids.BLOCK_LIST_OBJECTIVE}{o}" for o in range(1, 13)]
+    assert seen == [f"{ids.BLOCK_LIST_OBJECTIVE}{o}" for o in range(1, 31)]
     assert messages[0]["text"].endswith(f"(1/{len(messages)})")
 
 
@@ -144,6 +145,10 @@ def test_edit_and_team_modals_are_within_limits() -> None:
 
 
 def test_home_view_fits_even_for_many_teams() -> None:
-    view = build_home_view(user_id="U1", teams=[_team(12)] * 5)
+    teams = [
+        HomeTeam(okrs=dataclasses.replace(_team(12), team_id=number), period="2026-W47")
+        for number in range(1, 6)
+    ]
+    view = build_home_view(user_id="U1", teams=teams)
     assert view_errors(view) == []
     assert view["type"] == "home"

@@ -39,40 +39,40 @@ def _reply(respond: Respond, payload: dict[str, Any]) -> None:
     respond(**payload, response_type="ephemeral", replace_original=False)
 
 
-def _menu(kind: str):  # type: ignore[no-untyped-def]
-    def handle_menu(
-        ack: Ack,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        client: WebClient,
-        context: Any,
-        respond: Respond,
-        services: Services,
-        logger: Logger,
-    ) -> None:
-        """Edit or archive the objective or key result whose ⋯ menu was used."""
-        ack()
-        try:
-            verb, _, raw_id = action["selected_option"]["value"].partition(":")
-            ref = Ref(kind, int(raw_id))
-            caller = caller_of(services, context, create=True)
-            if verb == ids.MENU_EDIT:
-                problem = open_edit(
-                    services=services,
-                    caller=caller,
-                    ref=ref,
-                    client=client,
-                    trigger_id=body["trigger_id"],
-                )
-                if problem:
-                    _reply(respond, build_notice(problem))
-            elif verb == ids.MENU_ARCHIVE:
-                _reply(respond, archive(services=services, caller=caller, ref=ref))
-        except Exception:
-            logger.exception("Failed to handle the %s menu", kind)
-            _reply(respond, build_notice(GENERIC_FAILURE))
-
-    return handle_menu
+def handle_list_menu(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: Any,
+    respond: Respond,
+    services: Services,
+    logger: Logger,
+) -> None:
+    """Edit or archive what was picked in a list's "Edit or archive…" menu."""
+    ack()
+    try:
+        verb, _, target = action["selected_option"]["value"].partition(":")
+        ref = parse_ref(target if target.startswith("kr") else f"o{target}")
+        if ref is None:
+            _reply(respond, build_notice("That menu no longer knows what to change."))
+            return
+        caller = caller_of(services, context, create=True)
+        if verb == ids.MENU_EDIT:
+            problem = open_edit(
+                services=services,
+                caller=caller,
+                ref=ref,
+                client=client,
+                trigger_id=body["trigger_id"],
+            )
+            if problem:
+                _reply(respond, build_notice(problem))
+        elif verb == ids.MENU_ARCHIVE:
+            _reply(respond, archive(services=services, caller=caller, ref=ref))
+    except Exception:
+        logger.exception("Failed to handle the list menu")
+        _reply(respond, build_notice(GENERIC_FAILURE))
 
 
 def handle_undo_archive(
@@ -225,6 +225,7 @@ def _quick_answer(skip: bool):  # type: ignore[no-untyped-def]
                 scope=scope,
                 summary=summary_of(entries),
                 also=_message_of(body),
+                caller=caller_of(services, context),
             )
         except Exception:
             logger.exception("Failed to record a one-click check-in")
@@ -265,8 +266,7 @@ def handle_open_team(
 
 def register(app: App) -> None:
     """Attach the action listeners."""
-    app.action(ids.ACTION_OBJECTIVE_MENU)(_menu("objective"))
-    app.action(ids.ACTION_KEY_RESULT_MENU)(_menu("key_result"))
+    app.action(ids.ACTION_LIST_MENU)(handle_list_menu)
     app.action(ids.ACTION_UNDO_ARCHIVE)(handle_undo_archive)
     app.action(ids.ACTION_BACK_TO_TEXTS)(handle_back_to_texts)
     app.action(ids.ACTION_REVIEW_EDIT)(handle_review_edit)

@@ -13,6 +13,7 @@ from app.checkins.content import checkin_lines, current_period, cycle_id_for
 from app.db.models import Delivery, DeliveryKind, DeliveryStatus, Team
 from app.domain.types import Confidence
 from app.services import Caller, Services
+from app.slack.listeners.events import publish_home
 from app.slack.views.checkin import CheckInLine, build_checkin_answered, build_checkin_modal
 from app.store.checkins import CheckInEntry, record_check_ins
 from app.store.directory import get_team, list_teams, teams_of_member
@@ -147,8 +148,10 @@ def refresh_prompts(
     scope: CheckInScope,
     summary: str,
     also: tuple[str | None, str | None] = (None, None),
+    caller: Caller | None = None,
 ) -> None:
-    """Update the week's prompt and reminder in place to show what was recorded."""
+    """Update the week's prompt and reminder in place to show what was recorded, and the
+    caller's Home tab."""
     with services.db.read() as session:
         lines = lines_of(session, scope, answered=True)
         recipient_rows = session.exec(
@@ -172,6 +175,11 @@ def refresh_prompts(
         except SlackApiError as failure:
             # The answer is recorded; a stale prompt is cosmetic. Say so in the logs.
             logger.warning("Failed to update the prompt %s/%s: %s", channel, ts, failure)
+    if caller is not None:
+        try:
+            publish_home(services=services, client=client, caller=caller)
+        except SlackApiError as failure:
+            logger.warning("Failed to refresh the Home tab: %s", failure)
 
 
 def quick_answer_entries(scope_lines: list[CheckInLine], *, skip: bool) -> list[CheckInEntry]:

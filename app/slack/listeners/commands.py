@@ -8,6 +8,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from app.checkins.content import digest_outgoing, team_digest
+from app.checkins.dispatch import post_outgoing
 from app.domain.coach import check_key_result
 from app.domain.cycles import quarter_of
 from app.domain.okrs import TeamOKRs
@@ -29,7 +31,13 @@ from app.slack.views.coach import build_check_message
 from app.slack.views.help import build_help_message, build_notice, build_usage_message
 from app.slack.views.okr_list import build_okr_list_messages
 from app.store.checkins import snooze
-from app.store.directory import ensure_member, find_team, list_teams, teams_of_member
+from app.store.directory import (
+    ensure_member,
+    find_team,
+    is_team_admin,
+    list_teams,
+    teams_of_member,
+)
 from app.store.okrs import find_cycle, team_okrs, today_in
 
 USAGES = {
@@ -40,6 +48,7 @@ USAGES = {
     "team": "/okr team",
     "check": "/okr check <key result text>",
     "checkin": "/okr checkin [team]",
+    "digest": "/okr digest [post] [team]",
     "snooze": "/okr snooze <2w | 3d | off>",
     "help": "/okr help",
 }
@@ -84,6 +93,8 @@ def handle_okr_command(
             ack(**_ephemeral(build_check_message(text, check_key_result(text))))
         elif subcommand == "checkin":
             _checkin(ack, client, services, context, command, " ".join(args))
+        elif subcommand == "digest":
+            _digest(ack, respond, client, services, context, args)
         elif subcommand == "snooze":
             _snooze(ack, services, context, " ".join(args))
         elif subcommand in ("edit", "archive"):
@@ -146,6 +157,73 @@ def _checkin(
         ack(**_ephemeral(build_notice(problem)))
     else:
         ack()
+
+
+def _digest(
+    ack: Ack,
+    respond: Respond,
+    client: WebClient,
+    services: Services,
+    context: Any,
+    args: list[str],
+) -> None:
+    post = bool(args) and args[0].lower() == "post"
+    team_name = " ".join(args[1:] if post else args)
+    caller = caller_of(services, context, create=True)
+    with services.db.read() as session:
+        if team_name:
+            team = find_team(session, workspace_id=caller.workspace_id, name=team_name)
+            if team is None:
+                raise _UsageError(f"There is no team called *{team_name}*.", USAGES["digest"])
+        else:
+            mine = (
+                teams_of_member(
+                    session, workspace_id=caller.workspace_id, member_id=caller.member_id
+                )
+                if caller.member_id
+                else []
+            )
+            every = mine or list_teams(session, workspace_id=caller.workspace_id)
+            if len(every) != 1 and not mine:
+                raise _UsageError("Which team? Name it.", USAGES["digest"])
+            team = every[0]
+        if post and not (
+            caller.member_id
+            and is_team_admin(session, team_id=team.id or 0, member_id=caller.member_id)
+        ):
+            ack(
+                **_ephemeral(
+                    build_notice(
+                        f"Only {team.name}'s admins can post the digest now; "
+                        "`/okr digest` shows you a preview."
+                    )
+                )
+            )
+            return
+        if post and not team.digest_channel:
+            ack(
+                **_ephemeral(
+                    build_notice(f"{team.name} has no digest channel: `/okr team` sets it.")
+                )
+            )
+            return
+        digest = team_digest(session, team=team, now=services.now())
+        channel = team.digest_channel
+    if digest is None:
+        ack(**_ephemeral(build_notice(f"{team.name} has no objectives this cycle yet.")))
+        return
+    outgoing = digest_outgoing(digest)
+    if post and channel:
+        post_outgoing(client, outgoing, channel=channel)
+        ack(**_ephemeral(build_notice(f":mega: Posted {team.name}'s digest to <#{channel}>.")))
+        return
+    # A preview, visible to the caller only; the chart goes with the real post.
+    if len(outgoing.messages) == 1:
+        ack(**_ephemeral(outgoing.messages[0]))
+        return
+    for payload in outgoing.messages:
+        respond(**payload, response_type="ephemeral", replace_original=False)
+    ack()
 
 
 def _snooze(ack: Ack, services: Services, context: Any, text: str) -> None:

@@ -13,6 +13,7 @@ HELP_LINES = (
     ("/okr archive O12 | KR34", "archive one (you can undo)"),
     ("/okr checkin [team]", "check in on your key results now (the weekly prompt's form)"),
     ("/okr snooze 2w", "pause check-in prompts while you're away (`off` resumes)"),
+    ("/okr digest [post]", "preview this week's team digest (admins: `post` sends it now)"),
     ("/okr check <text>", "ask the quality coach whether a key result measures an outcome"),
     ("/okr team", "create or join a team; set its channel, time zone and weekly rhythm"),
     ("/okr help", "this message"),

@@ -1,19 +1,46 @@
-"""The App Home tab: my key results and my teams' objectives."""
+"""The App Home tab: my key results with their last check-in, and my teams' objectives."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from app.domain.okrs import KeyResultSnapshot, TeamOKRs
-from app.domain.progress import percent, progress_bar
+from app.domain.okrs import TeamOKRs
+from app.domain.progress import format_number, percent, progress_bar
+from app.domain.types import Confidence
 from app.slack import ids
 from app.slack.blocks import Block, actions, button, context, divider, escape, header, section
 from app.slack.limits import VIEW_BLOCKS_MAX
+from app.slack.views.checkin import CONFIDENCE_LABELS, button_value, week_label
 from app.slack.views.okr_list import key_result_numbers, key_result_ref, objective_ref
 
 
-def build_home_view(*, user_id: str, teams: list[TeamOKRs]) -> dict[str, Any]:
-    """The Home tab for `user_id`, given the OKRs of the teams they belong to."""
+@dataclass(frozen=True)
+class LastCheckIn:
+    """A key result's most recent report."""
+
+    period: str
+    value: float | None
+    confidence: Confidence | None
+
+
+@dataclass(frozen=True)
+class HomeTeam:
+    """One of my teams on the Home tab, with the week a check-in now would answer."""
+
+    okrs: TeamOKRs
+    period: str
+
+
+def build_home_view(
+    *,
+    user_id: str,
+    teams: list[HomeTeam],
+    last_checkins: Mapping[int, LastCheckIn] | None = None,
+) -> dict[str, Any]:
+    """The Home tab for `user_id`."""
+    last_checkins = last_checkins or {}
     blocks: list[Block] = [
         header("Your OKRs"),
         actions(
@@ -28,24 +55,48 @@ def build_home_view(*, user_id: str, teams: list[TeamOKRs]) -> dict[str, Any]:
         )
         return {"type": "home", "blocks": blocks}
 
-    mine: list[KeyResultSnapshot] = [
-        kr
-        for okrs in teams
-        for objective in okrs.objectives
-        for kr in objective.key_results
-        if kr.owner == user_id
-    ]
     blocks.append(section("*My key results*"))
-    if not mine:
-        blocks.append(context("You own no key results this cycle."))
-    for kr in mine[:20]:
+    owned_any = False
+    for team in teams:
+        mine = [
+            kr
+            for objective in team.okrs.objectives
+            for kr in objective.key_results
+            if kr.owner == user_id
+        ]
+        if not mine:
+            continue
+        owned_any = True
+        for kr in mine[:12]:
+            last = last_checkins.get(kr.id)
+            if last is None:
+                said = "no check-in yet"
+            else:
+                value = format_number(last.value, kr.unit) if last.value is not None else "skipped"
+                mood = f" · {CONFIDENCE_LABELS[last.confidence]}" if last.confidence else ""
+                said = f"last check-in {week_label(last.period)}: {value}{mood}"
+            blocks.append(
+                section(
+                    f"*{key_result_ref(kr.id)}* {escape(kr.title)}\n"
+                    f"`{progress_bar(kr.progress)}` {percent(kr.progress)} · "
+                    f"{key_result_numbers(kr)}\n_{said}_"
+                )
+            )
         blocks.append(
-            section(
-                f"*{key_result_ref(kr.id)}* {escape(kr.title)}\n"
-                f"`{progress_bar(kr.progress)}` {percent(kr.progress)} · {key_result_numbers(kr)}"
+            actions(
+                button(
+                    f"Check in now · {team.okrs.team_name}"[:75],
+                    ids.ACTION_CHECKIN_UPDATE,
+                    value=button_value(team_id=team.okrs.team_id, period=team.period),
+                    style="primary",
+                ),
+                block_id=f"home_checkin_{team.okrs.team_id}",
             )
         )
-    for okrs in teams:
+    if not owned_any:
+        blocks.append(context("You own no key results this cycle."))
+    for team in teams:
+        okrs = team.okrs
         blocks.append(divider())
         blocks.append(section(f"*{escape(okrs.team_name)}* · {okrs.cycle_label}"))
         if not okrs.objectives:

@@ -9,8 +9,17 @@ from app.domain.okrs import KeyResultSnapshot, ObjectiveSnapshot, TeamOKRs
 from app.domain.progress import format_number, percent, progress_bar
 from app.domain.types import KRKind
 from app.slack import ids
-from app.slack.blocks import Block, context, divider, escape, header, message, overflow, section
-from app.slack.limits import MESSAGE_BLOCKS_MAX
+from app.slack.blocks import (
+    Block,
+    context,
+    divider,
+    escape,
+    header,
+    message,
+    section,
+    static_select,
+)
+from app.slack.limits import MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX
 from app.slack.views.coach import marker
 
 _KIND_WORDS = {
@@ -49,50 +58,62 @@ def key_result_numbers(kr: KeyResultSnapshot) -> str:
     return f"{start}{current}{target}"
 
 
-def _key_result_block(kr: KeyResultSnapshot) -> Block:
+def _key_result_text(kr: KeyResultSnapshot) -> str:
     progress = kr.progress
     # Silence never shows green: no value reads as words, not as a number.
     shown = percent(progress) if progress is not None else "_not updated yet_"
-    text = (
+    return (
         f"*{key_result_ref(kr.id)}* {escape(kr.title)}\n"
         f"`{progress_bar(progress)}` {shown} · {key_result_numbers(kr)}"
         f" · {_owner(kr.owner)}{marker(check_key_result(kr.title))}"
     )
-    menu = overflow(
-        ids.ACTION_KEY_RESULT_MENU,
-        [
-            ("Edit", f"{ids.MENU_EDIT}:{kr.id}"),
-            ("Archive", f"{ids.MENU_ARCHIVE}:{kr.id}"),
-        ],
-    )
-    return section(text, accessory=menu, block_id=f"{ids.BLOCK_LIST_KEY_RESULT}{kr.id}")
+
+
+def manage_menu(objective: ObjectiveSnapshot) -> dict[str, Any]:
+    """One select per objective to edit or archive it or any of its key results.
+
+    One menu per objective (not per key result) keeps a whole team's list in one message.
+    """
+    options = [
+        (f"Edit {objective_ref(objective.id)}", f"{ids.MENU_EDIT}:{objective.id}"),
+        (f"Archive {objective_ref(objective.id)}", f"{ids.MENU_ARCHIVE}:{objective.id}"),
+    ]
+    for kr in objective.key_results[:49]:
+        options.append((f"Edit {key_result_ref(kr.id)}", f"{ids.MENU_EDIT}:kr{kr.id}"))
+        options.append((f"Archive {key_result_ref(kr.id)}", f"{ids.MENU_ARCHIVE}:kr{kr.id}"))
+    menu = static_select(options, placeholder="Edit or archive…")
+    menu["action_id"] = ids.ACTION_LIST_MENU
+    return menu
 
 
 def _objective_blocks(objective: ObjectiveSnapshot) -> list[Block]:
     progress = objective.progress
-    text = (
+    head = (
         f"*{objective_ref(objective.id)} · {escape(objective.title)}*\n"
         f"`{progress_bar(progress)}` *{percent(progress)}* · owner {_owner(objective.owner)}"
         f"{marker(check_objective(objective.title))}"
     )
-    menu = overflow(
-        ids.ACTION_OBJECTIVE_MENU,
-        [
-            ("Edit", f"{ids.MENU_EDIT}:{objective.id}"),
-            ("Archive", f"{ids.MENU_ARCHIVE}:{objective.id}"),
-        ],
-    )
-    blocks = [section(text, accessory=menu, block_id=f"{ids.BLOCK_LIST_OBJECTIVE}{objective.id}")]
     notes = []
     if objective.parent_title:
         notes.append(f"↳ supports _{escape(objective.parent_title)}_")
     if objective.description:
         notes.append(escape(objective.description))
-    if notes:
-        blocks.append(context(*notes))
-    blocks.extend(_key_result_block(kr) for kr in objective.key_results)
-    if not objective.key_results:
-        blocks.append(context("No key results yet."))
+    texts = [_key_result_text(kr) for kr in objective.key_results] or ["_No key results yet._"]
+    # The objective and its key results share sections of up to 3,000 characters.
+    chunks = [head + ("\n_" + " · ".join(notes) + "_" if notes else "")]
+    for text in texts:
+        if len(chunks[-1]) + 2 + len(text) > SECTION_TEXT_MAX:
+            chunks.append(text)
+        else:
+            chunks[-1] += "\n\n" + text
+    blocks = [
+        section(
+            chunks[0],
+            accessory=manage_menu(objective),
+            block_id=f"{ids.BLOCK_LIST_OBJECTIVE}{objective.id}",
+        )
+    ]
+    blocks.extend(section(chunk) for chunk in chunks[1:])
     blocks.append(divider())
     return blocks
 
@@ -104,7 +125,7 @@ def build_okr_list_messages(okrs: TeamOKRs) -> list[dict[str, Any]]:
     """
     title = f"{okrs.team_name} · {okrs.cycle_label}"
     footer = context(
-        "Change one with `/okr edit O12` or `/okr archive KR34` (or the ⋯ menus) · "
+        "Change one with the *Edit or archive…* menus or `/okr edit O12` · "
         "add one with `/okr new` · :warning: marks what the quality coach would phrase "
         "differently: `/okr check <text>` says why"
     )
