@@ -134,12 +134,17 @@ class Objective(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
     archived_at: dt.datetime | None = None
+    # The score frozen when the team closed the cycle (see app.domain.scoring); None before.
+    score: float | None = None
 
 
 class KeyResult(SQLModel, table=True):
     """A measurable outcome under an objective."""
 
     __tablename__ = "key_result"
+    # A named unique index rather than an unnamed constraint: SQLite's batch migrations and
+    # PostgreSQL can both add and drop it by name. NULLs never collide.
+    __table_args__ = (sa.Index("ux_key_result_carried_from_id", "carried_from_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = _workspace_fk()
@@ -158,6 +163,15 @@ class KeyResult(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
     archived_at: dt.datetime | None = None
+    # The score frozen when the team closed the cycle (see app.domain.scoring); None before.
+    score: float | None = None
+    # The id of the unfinished key result this one was carried over from. Unique (see the
+    # index), so a key result is carried into the next cycle at most once, even when two
+    # clicks race. Deliberately no foreign key: SQLite can only add one by copying
+    # key_result, and dropping the old copy would cascade into check_in. The origin is older,
+    # so a lower id than its copy: SQLite never hands a deleted origin's id out again while
+    # the copy exists, and PostgreSQL never reuses ids at all.
+    carried_from_id: int | None = None
 
 
 class CheckIn(SQLModel, table=True):
@@ -229,3 +243,23 @@ class Delivery(SQLModel, table=True):
     error: str = Field(default="", max_length=255)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class CycleClose(SQLModel, table=True):
+    """A team's cycle, closed: its scores are frozen on its objectives and key results.
+
+    Per team, because a cycle (`2026-Q3`) is shared by the whole workspace while each team
+    closes its own, by hand (`/okr close`) or automatically after the end date.
+    """
+
+    __tablename__ = "cycle_close"
+    __table_args__ = (sa.UniqueConstraint("team_id", "cycle_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    cycle_id: int = Field(foreign_key="cycle.id", index=True, ondelete="CASCADE")
+    closed_at: dt.datetime = Field(default_factory=utcnow)
+    closed_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    # True when the scheduler closed it after the end date, rather than a team admin.
+    automatic: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
