@@ -17,6 +17,7 @@ from app.domain.okrs import KeyResultSnapshot
 from app.domain.schedule import iso_period
 from app.domain.types import Confidence, KRKind
 from app.slack.views.checkin import CheckInLine, build_checkin_prompt
+from app.slack.views.closing import build_closing_messages
 from app.slack.views.digest import build_digest_messages
 from app.store.checkins import (
     active_key_results,
@@ -25,6 +26,7 @@ from app.store.checkins import (
     history,
     latest_check_ins,
 )
+from app.store.closing import closing_report
 from app.store.okrs import find_cycle, team_okrs, today_in
 
 
@@ -138,6 +140,16 @@ def digest_outgoing(digest: Digest) -> Outgoing:
 def delivery_payload(session: Session, *, delivery: Delivery) -> Outgoing | None:
     """What a delivery posts, or None when there is nothing left to say."""
     team = session.get(Team, delivery.team_id)
+    if delivery.kind == DeliveryKind.closing:
+        if team is None:
+            return None
+        cycle = find_cycle(session, workspace_id=team.workspace_id, label=delivery.period)
+        report = (
+            closing_report(session, workspace_id=team.workspace_id, team=team, cycle=cycle)
+            if cycle
+            else None
+        )
+        return Outgoing(messages=build_closing_messages(report)) if report else None
     if delivery.kind == DeliveryKind.digest:
         if team is None or not team.digest_channel:
             return None

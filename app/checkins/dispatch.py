@@ -26,7 +26,7 @@ from sqlmodel import col, select
 
 from app.checkins.content import Outgoing, delivery_payload
 from app.db import Database
-from app.db.models import Delivery, DeliveryKind, DeliveryStatus, Member, Team, utcnow
+from app.db.models import Cycle, Delivery, DeliveryKind, DeliveryStatus, Member, Team, utcnow
 from app.domain.cycles import quarter_of
 from app.domain.schedule import (
     Due,
@@ -39,7 +39,8 @@ from app.domain.schedule import (
 )
 from app.slack import ids
 from app.store.checkins import has_answered, owners_of
-from app.store.okrs import find_cycle
+from app.store.closing import close_cycle, due_for_closing, is_closed
+from app.store.okrs import find_cycle, today_in
 from app.store.sql import insert_or_ignore
 
 logger = logging.getLogger("okrbot.checkins")
@@ -54,6 +55,7 @@ class TickReport:
     """What one tick did."""
 
     planned: int = 0
+    closed: int = 0
     sent: int = 0
     missed: int = 0
     cancelled: int = 0
@@ -169,9 +171,56 @@ class Dispatcher:
         """Do everything that is due at `now`, once."""
         report = TickReport()
         self.reconcile(now, report)
+        self.close_ended_cycles(now, report)
         self.plan(now, report)
         self.send_pending(now, report)
         return report
+
+    def close_ended_cycles(self, now: dt.datetime, report: TickReport) -> None:
+        """Close every team's cycle whose end date has passed, and plan its closing digest."""
+        with self.db.read() as session:
+            due = [
+                (team.id, cycle.id)
+                for team, cycle in due_for_closing(
+                    session, today_by_team=lambda team: today_in(team.timezone, now)
+                )
+            ]
+        for team_id, cycle_id in due:
+            with self.db.write() as session:
+                team = session.get(Team, team_id)
+                cycle = session.get(Cycle, cycle_id)
+                if team is None or cycle is None:
+                    continue
+                close_cycle(
+                    session,
+                    workspace_id=team.workspace_id,
+                    team=team,
+                    cycle=cycle,
+                    closed_by=None,
+                    now=now,
+                    automatic=True,
+                )
+                report.closed += 1
+                if team.digest_channel:
+                    insert_or_ignore(
+                        session,
+                        Delivery,
+                        {
+                            "workspace_id": team.workspace_id,
+                            "team_id": team.id,
+                            "member_id": None,
+                            "recipient": team.digest_channel,
+                            "period": cycle.label,
+                            "kind": DeliveryKind.closing.value,
+                            "status": DeliveryStatus.pending.value,
+                            "slot_at": now,
+                            "attempts": 0,
+                            "error": "",
+                            "created_at": now,
+                            "updated_at": now,
+                        },
+                        keys=("team_id", "period", "kind", "recipient"),
+                    )
 
     def _checkpoint(self, name: str) -> None:
         # A real kill, for tests of what survives one: no cleanup, no commit.
@@ -206,6 +255,8 @@ class Dispatcher:
             )
             if cycle is None or cycle.id is None:
                 return 0
+            if is_closed(session, team_id=team.id, cycle_id=cycle.id):
+                return 0  # a closed cycle asks for no more check-ins or digests
             existing = {
                 recipient
                 for recipient in session.exec(
@@ -361,7 +412,11 @@ class Dispatcher:
                 return None
             team = session.get(Team, delivery.team_id)
             assert team is not None
-            if due_state(slot_of(delivery, team.timezone), now, team.timezone) == Due.missed:
+            scheduled = delivery.kind != DeliveryKind.closing  # closings go whenever they are due
+            if (
+                scheduled
+                and due_state(slot_of(delivery, team.timezone), now, team.timezone) == Due.missed
+            ):
                 # Never sent days late: the slot's day is over.
                 delivery.status = DeliveryStatus.missed
                 delivery.updated_at = now
@@ -498,7 +553,7 @@ class Dispatcher:
     def _find_posted(self, delivery: Delivery) -> tuple[str, str] | None:
         """The (channel, ts) of the message this delivery posted, if Slack has it."""
         claimed = _as_utc(delivery.claimed_at or delivery.slot_at)
-        if delivery.kind == DeliveryKind.digest:
+        if delivery.kind in (DeliveryKind.digest, DeliveryKind.closing):
             channel = delivery.recipient
         else:
             channel = self.client.conversations_open(users=delivery.recipient)["channel"]["id"]

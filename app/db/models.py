@@ -200,6 +200,7 @@ class DeliveryKind(StrEnum):
     prompt = "prompt"
     reminder = "reminder"
     digest = "digest"
+    closing = "closing"  # the closing digest of a cycle; its period is the cycle's label
 
 
 class DeliveryStatus(StrEnum):

@@ -24,15 +24,19 @@ from app.slack.listeners.common import (
     archive,
     build_edit_view,
     caller_of,
+    denied_message,
     load_item,
+    may_change,
     open_edit,
     open_new_objective,
     open_team,
     parse_ref,
     teams_for_new_objective,
 )
+from app.slack.views.closing import closing_message_for, parse_carry_value
 from app.slack.views.help import build_notice
 from app.slack.views.objective_modal import NewObjectiveForm, build_new_objective_view
+from app.store.closing import carry_over, closing_report, key_result_scope
 
 
 def _reply(respond: Respond, payload: dict[str, Any]) -> None:
@@ -234,6 +238,64 @@ def _quick_answer(skip: bool):  # type: ignore[no-untyped-def]
     return handle_quick_answer
 
 
+def handle_carry_over(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: Any,
+    respond: Respond,
+    services: Services,
+    logger: Logger,
+) -> None:
+    """Carry one unfinished key result of a closed cycle into the next one."""
+    ack()
+    try:
+        kr_id = parse_carry_value(action.get("value"))
+        caller = caller_of(services, context, create=True)
+        if kr_id is None:
+            _reply(respond, build_notice("That button no longer knows what to carry."))
+            return
+        with services.db.write() as session:
+            scope = key_result_scope(session, workspace_id=caller.workspace_id, key_result_id=kr_id)
+            found = load_item(session, caller, Ref("key_result", kr_id))
+            if scope is None or found is None:
+                _reply(respond, build_notice(f"There is no KR{kr_id} to carry."))
+                return
+            team, cycle = scope
+            if not may_change(session, caller, *found):
+                _reply(
+                    respond,
+                    build_notice(
+                        denied_message(
+                            session,
+                            caller.workspace_id,
+                            Ref("key_result", kr_id),
+                            found[0].owner_id,
+                        )
+                    ),
+                )
+                return
+            carry_over(
+                session,
+                workspace_id=caller.workspace_id,
+                team=team,
+                from_cycle=cycle,
+                key_result_ids=[kr_id],
+                now=services.now(),
+            )
+            report = closing_report(
+                session, workspace_id=caller.workspace_id, team=team, cycle=cycle
+            )
+        page = closing_message_for(report, kr_id) if report else None
+        channel, ts = _message_of(body)
+        if page and channel and ts:
+            client.chat_update(channel=channel, ts=ts, **page)
+    except Exception:
+        logger.exception("Failed to carry a key result over")
+        _reply(respond, build_notice(GENERIC_FAILURE))
+
+
 def handle_open_new(
     ack: Ack,
     body: dict[str, Any],
@@ -273,5 +335,6 @@ def register(app: App) -> None:
     app.action(ids.ACTION_CHECKIN_UPDATE)(handle_checkin_update)
     app.action(ids.ACTION_CHECKIN_NO_CHANGE)(_quick_answer(skip=False))
     app.action(ids.ACTION_CHECKIN_SKIP)(_quick_answer(skip=True))
+    app.action(ids.ACTION_CARRY_OVER)(handle_carry_over)
     app.action(ids.ACTION_OPEN_NEW)(handle_open_new)
     app.action(ids.ACTION_OPEN_TEAM)(handle_open_team)

@@ -16,6 +16,7 @@ from app.services import Caller, Services
 from app.slack.listeners.events import publish_home
 from app.slack.views.checkin import CheckInLine, build_checkin_answered, build_checkin_modal
 from app.store.checkins import CheckInEntry, record_check_ins
+from app.store.closing import is_closed
 from app.store.directory import get_team, list_teams, teams_of_member
 from app.store.okrs import today_in
 
@@ -57,7 +58,7 @@ def resolve_scope(
         ]
     for team in candidates:
         cycle_id = cycle_id_for(session, team=team, day=today_in(team.timezone, services.now()))
-        if cycle_id is None:
+        if cycle_id is None or is_closed(session, team_id=team.id or 0, cycle_id=cycle_id):
             continue
         lines = checkin_lines(session, team=team, member_id=caller.member_id, cycle_id=cycle_id)
         if lines:

@@ -8,10 +8,10 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from app.checkins.content import digest_outgoing, team_digest
+from app.checkins.content import Outgoing, digest_outgoing, team_digest
 from app.checkins.dispatch import post_outgoing
 from app.domain.coach import check_key_result
-from app.domain.cycles import quarter_of
+from app.domain.cycles import parse_cycle_label, quarter_of
 from app.domain.okrs import TeamOKRs
 from app.domain.schedule import parse_duration
 from app.services import Services
@@ -27,10 +27,12 @@ from app.slack.listeners.common import (
     open_team,
     parse_ref,
 )
+from app.slack.views.closing import build_closed_list_messages, build_closing_messages
 from app.slack.views.coach import build_check_message
 from app.slack.views.help import build_help_message, build_notice, build_usage_message
 from app.slack.views.okr_list import build_okr_list_messages
 from app.store.checkins import snooze
+from app.store.closing import close_cycle, closing_report, is_closed
 from app.store.directory import (
     ensure_member,
     find_team,
@@ -42,13 +44,14 @@ from app.store.okrs import find_cycle, team_okrs, today_in
 
 USAGES = {
     "new": "/okr new",
-    "list": "/okr list [team]",
+    "list": "/okr list [team] [--cycle 2026-Q3]",
     "edit": "/okr edit O12 | KR34",
     "archive": "/okr archive O12 | KR34",
     "team": "/okr team",
     "check": "/okr check <key result text>",
     "checkin": "/okr checkin [team]",
     "digest": "/okr digest [post] [team]",
+    "close": "/okr close [2026-Q3] [team]",
     "snooze": "/okr snooze <2w | 3d | off>",
     "help": "/okr help",
 }
@@ -75,7 +78,8 @@ def handle_okr_command(
         if subcommand in ("help", "?"):
             ack(**_ephemeral(build_help_message()))
         elif subcommand == "list":
-            _list(ack, respond, services, context, " ".join(args))
+            cycle_label, rest = _cycle_option(args)
+            _list(ack, respond, services, context, " ".join(rest), cycle_label)
         elif subcommand == "new":
             _no_args(args, "new")
             _new(ack, client, services, context, command)
@@ -93,6 +97,8 @@ def handle_okr_command(
             ack(**_ephemeral(build_check_message(text, check_key_result(text))))
         elif subcommand == "checkin":
             _checkin(ack, client, services, context, command, " ".join(args))
+        elif subcommand == "close":
+            _close(ack, client, services, context, args)
         elif subcommand == "digest":
             _digest(ack, respond, client, services, context, args)
         elif subcommand == "snooze":
@@ -171,22 +177,7 @@ def _digest(
     team_name = " ".join(args[1:] if post else args)
     caller = caller_of(services, context, create=True)
     with services.db.read() as session:
-        if team_name:
-            team = find_team(session, workspace_id=caller.workspace_id, name=team_name)
-            if team is None:
-                raise _UsageError(f"There is no team called *{team_name}*.", USAGES["digest"])
-        else:
-            mine = (
-                teams_of_member(
-                    session, workspace_id=caller.workspace_id, member_id=caller.member_id
-                )
-                if caller.member_id
-                else []
-            )
-            every = mine or list_teams(session, workspace_id=caller.workspace_id)
-            if len(every) != 1 and not mine:
-                raise _UsageError("Which team? Name it.", USAGES["digest"])
-            team = every[0]
+        team = _one_team(session, caller, team_name, USAGES["digest"])
         if post and not (
             caller.member_id
             and is_team_admin(session, team_id=team.id or 0, member_id=caller.member_id)
@@ -224,6 +215,71 @@ def _digest(
     for payload in outgoing.messages:
         respond(**payload, response_type="ephemeral", replace_original=False)
     ack()
+
+
+def _close(ack: Ack, client: WebClient, services: Services, context: Any, args: list[str]) -> None:
+    label, team_words = None, list(args)
+    if team_words:
+        try:
+            label = parse_cycle_label(team_words[0]).label
+            team_words = team_words[1:]
+        except ValueError:
+            label = None
+    caller = caller_of(services, context, create=True)
+    with services.db.write() as session:
+        team = _one_team(session, caller, " ".join(team_words), USAGES["close"])
+        if not (
+            caller.member_id
+            and is_team_admin(session, team_id=team.id or 0, member_id=caller.member_id)
+        ):
+            ack(**_ephemeral(build_notice(f"Only {team.name}'s admins can close a cycle.")))
+            return
+        label = label or quarter_of(today_in(team.timezone, services.now())).label
+        cycle = find_cycle(session, workspace_id=caller.workspace_id, label=label)
+        if cycle is None:
+            ack(**_ephemeral(build_notice(f"{team.name} has nothing in {label} to close.")))
+            return
+        already = is_closed(session, team_id=team.id or 0, cycle_id=cycle.id or 0)
+        report = close_cycle(
+            session,
+            workspace_id=caller.workspace_id,
+            team=team,
+            cycle=cycle,
+            closed_by=caller.member_id,
+            now=services.now(),
+        )
+        channel = team.digest_channel
+    if already:
+        ack(**_ephemeral(build_notice(f"{team.name}'s {label} was already closed.")))
+        return
+    messages = build_closing_messages(report)
+    if channel:
+        post_outgoing(client, Outgoing(messages=messages), channel=channel)
+        ack(
+            **_ephemeral(
+                build_notice(f":checkered_flag: Closed {label}; the scores are in <#{channel}>.")
+            )
+        )
+    else:
+        ack(**_ephemeral(messages[0]))
+
+
+def _one_team(session: Any, caller: Any, team_name: str, usage: str) -> Any:
+    """The named team, or the caller's only team."""
+    if team_name:
+        team = find_team(session, workspace_id=caller.workspace_id, name=team_name)
+        if team is None:
+            raise _UsageError(f"There is no team called *{team_name}*.", usage)
+        return team
+    mine = (
+        teams_of_member(session, workspace_id=caller.workspace_id, member_id=caller.member_id)
+        if caller.member_id
+        else []
+    )
+    every = mine or list_teams(session, workspace_id=caller.workspace_id)
+    if len(every) != 1:
+        raise _UsageError("Which team? Name it.", usage)
+    return every[0]
 
 
 def _snooze(ack: Ack, services: Services, context: Any, text: str) -> None:
@@ -289,7 +345,33 @@ def _edit_or_archive(
         ack()
 
 
-def _list(ack: Ack, respond: Respond, services: Services, context: Any, team_name: str) -> None:
+def _cycle_option(args: list[str]) -> tuple[str | None, list[str]]:
+    """Take `--cycle 2026-Q3` (or `--cycle=2026-Q3`) out of the arguments."""
+    rest: list[str] = []
+    label: str | None = None
+    words = iter(args)
+    for word in words:
+        if word.startswith("--cycle"):
+            value = word.partition("=")[2] or next(words, "")
+            try:
+                label = parse_cycle_label(value).label
+            except ValueError:
+                raise _UsageError(
+                    f"`{value or '--cycle'}` is not a cycle like 2026-Q3.", USAGES["list"]
+                ) from None
+        else:
+            rest.append(word)
+    return label, rest
+
+
+def _list(
+    ack: Ack,
+    respond: Respond,
+    services: Services,
+    context: Any,
+    team_name: str,
+    cycle_label: str | None = None,
+) -> None:
     caller = caller_of(services, context)
     with services.db.read() as session:
         if team_name:
@@ -329,10 +411,18 @@ def _list(ack: Ack, respond: Respond, services: Services, context: Any, team_nam
                     return
         messages = []
         for team in teams:
-            span = quarter_of(today_in(team.timezone, services.now()))
-            cycle = find_cycle(session, workspace_id=caller.workspace_id, label=span.label)
+            label = cycle_label or quarter_of(today_in(team.timezone, services.now())).label
+            cycle = find_cycle(session, workspace_id=caller.workspace_id, label=label)
+            closed = (
+                closing_report(session, workspace_id=caller.workspace_id, team=team, cycle=cycle)
+                if cycle
+                else None
+            )
+            if closed is not None:
+                messages.extend(build_closed_list_messages(closed))
+                continue
             if cycle is None:
-                okrs = TeamOKRs(team.id or 0, team.name, span.label, [])
+                okrs = TeamOKRs(team.id or 0, team.name, label, [])
             else:
                 okrs = team_okrs(session, workspace_id=caller.workspace_id, team=team, cycle=cycle)
             messages.extend(build_okr_list_messages(okrs))

@@ -8,12 +8,19 @@ from app.slack.blocks import context, message, section
 
 HELP_LINES = (
     ("/okr new", "set an objective with 2–4 key results"),
-    ("/okr list [team]", "your team's objectives and key results, with progress"),
+    (
+        "/okr list [team]",
+        "your team's objectives and key results (`--cycle 2026-Q3` for past ones)",
+    ),
     ("/okr edit O12 | KR34", "change an objective or a key result"),
     ("/okr archive O12 | KR34", "archive one (you can undo)"),
     ("/okr checkin [team]", "check in on your key results now (the weekly prompt's form)"),
     ("/okr snooze 2w", "pause check-in prompts while you're away (`off` resumes)"),
     ("/okr digest [post]", "preview this week's team digest (admins: `post` sends it now)"),
+    (
+        "/okr close",
+        "team admins: score and close the cycle (it also closes by itself when it ends)",
+    ),
     ("/okr check <text>", "ask the quality coach whether a key result measures an outcome"),
     ("/okr team", "create or join a team; set its channel, time zone and weekly rhythm"),
     ("/okr help", "this message"),
