@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.db import Database
+from app.store import listing
 from app.store.directory import ensure_member, ensure_workspace, find_member, find_workspace
 
 
@@ -25,6 +28,34 @@ class Caller:
     slack_user_id: str
 
 
+class ListCache:
+    """Built `/okr list` messages per team and cycle, valid while their revision holds.
+
+    Entries also age out after `max_age` seconds, for the one thing the revision does not
+    see (the title of a parent objective in another team), and the cache stays small.
+    """
+
+    def __init__(self, *, max_entries: int = 2048, max_age: float = 60.0) -> None:
+        self.max_entries = max_entries
+        self.max_age = max_age
+        self._entries: dict[Any, tuple[Any, float, list[dict[str, Any]]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, revision: Any) -> list[dict[str, Any]] | None:
+        """The cached messages, if built for this revision recently enough."""
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != revision or time.monotonic() - entry[1] > self.max_age:
+            return None
+        return entry[2]
+
+    def put(self, key: Any, revision: Any, messages: list[dict[str, Any]]) -> None:
+        """Remember messages built for a revision."""
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[key] = (revision, time.monotonic(), messages)
+
+
 @dataclass
 class Services:
     """The app's collaborators, handed to every listener as `services`."""
@@ -32,6 +63,8 @@ class Services:
     db: Database
     clock: Callable[[], dt.datetime] = utc_now
     _workspace_ids: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    _cycle_ids: dict[tuple[int, str], int] = field(default_factory=dict, repr=False)
+    list_cache: ListCache = field(default_factory=lambda: ListCache(), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def now(self) -> dt.datetime:
@@ -56,6 +89,18 @@ class Services:
         with self._lock:
             self._workspace_ids[key] = workspace_id
         return workspace_id
+
+    def cycle_id(self, connection: Any, workspace_id: int, label: str) -> int | None:
+        """Our id for a workspace's cycle (cached once it exists: it never changes)."""
+        key = (workspace_id, label)
+        cached = self._cycle_ids.get(key)
+        if cached is not None:
+            return cached
+        found = listing.cycle_id(connection, workspace_id=workspace_id, label=label)
+        if found is not None:
+            with self._lock:
+                self._cycle_ids[key] = found
+        return found
 
     def forget_workspace(self, team_id: str, enterprise_id: str | None) -> None:
         """Drop a cached workspace id (after the workspace's data is deleted)."""

@@ -119,7 +119,12 @@ class Cycle(SQLModel, table=True):
 class Objective(SQLModel, table=True):
     """A qualitative direction for a team in a cycle."""
 
-    __table_args__ = (sa.Index("ix_objective_team_cycle", "team_id", "cycle_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_objective_team_cycle", "team_id", "cycle_id", "status"),
+        # Workspace-scoped lookups of a team's cycle: without it SQLite may prefer the
+        # single-column workspace index and read every objective of the workspace.
+        sa.Index("ix_objective_workspace_team_cycle", "workspace_id", "team_id", "cycle_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = _workspace_fk()
@@ -144,7 +149,12 @@ class KeyResult(SQLModel, table=True):
     __tablename__ = "key_result"
     # A named unique index rather than an unnamed constraint: SQLite's batch migrations and
     # PostgreSQL can both add and drop it by name. NULLs never collide.
-    __table_args__ = (sa.Index("ux_key_result_carried_from_id", "carried_from_id", unique=True),)
+    __table_args__ = (
+        sa.Index("ux_key_result_carried_from_id", "carried_from_id", unique=True),
+        # Lists load a team's key results by (workspace, objective): without this composite
+        # index SQLite may scan the whole workspace's key results instead.
+        sa.Index("ix_key_result_workspace_objective", "workspace_id", "objective_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = _workspace_fk()

@@ -915,7 +915,7 @@ def _vanity_finding(reading: _Reading) -> Finding | None:
     return None
 
 
-def check_key_result(text: str) -> list[Finding]:
+def _check_key_result(text: str) -> list[Finding]:
     """Findings on a key result's wording: task_like, no_measure, vanity_metric, in that order.
 
     A task gets `task_like` without `no_measure` (one "so what?" is enough). Blank text
@@ -944,7 +944,7 @@ _OBJECTIVE_NUMBER_WORDS_RE = re.compile(
 )
 
 
-def check_objective(text: str) -> list[Finding]:
+def _check_objective(text: str) -> list[Finding]:
     """Findings on an objective's wording: objective_is_metric when it is a number to hit.
 
     Dates, ranks and names ("by Q3", "#1", "SOC 2") are not numbers here. Never raises.
@@ -1038,3 +1038,28 @@ def check_team(
             krs.append(tuple(kr_findings))
         per_key_result.append(tuple(krs))
     return TeamReport(team=team, objectives=tuple(per_objective), key_results=tuple(per_key_result))
+
+
+# Lists and digests re-check the same titles again and again; the checks are pure, so
+# remember recent answers (findings are frozen; each caller gets its own list).
+@functools.lru_cache(maxsize=8192)
+def _cached_key_result(text: str) -> tuple[Finding, ...]:
+    return tuple(_check_key_result(text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _cached_objective(text: str) -> tuple[Finding, ...]:
+    return tuple(_check_objective(text))
+
+
+def check_key_result(text: str) -> list[Finding]:
+    """Findings on a key result's wording: task_like, no_measure, vanity_metric, in that order.
+
+    Never raises; blank text has no findings. See `_check_key_result` for the rules.
+    """
+    return list(_cached_key_result(text))
+
+
+def check_objective(text: str) -> list[Finding]:
+    """Findings on an objective's wording: objective_is_metric when it is a number to hit."""
+    return list(_cached_objective(text))

@@ -100,3 +100,24 @@ def test_each_objective_has_one_menu_and_a_team_fits_one_message(slack: SlackDri
         block["accessory"]["action_id"] for block in body["blocks"] if "accessory" in block
     }
     assert action_ids == {ids.ACTION_LIST_MENU}
+
+
+def test_a_cached_list_shows_a_change_made_by_another_process(slack: SlackDriver, db) -> None:
+    from app.domain.types import Confidence
+    from app.store.checkins import CheckInEntry, record_check_ins
+
+    create_team(slack, user_id=ALICE)
+    create_objective(slack, user_id=ALICE)
+    first = all_text(slack.slash_command(user_id=ALICE, text="list").json()["blocks"])
+    assert "60% → 60% → 85%" in first
+    # Another worker records a check-in: nothing in this process is told.
+    with db.write() as session:
+        record_check_ins(
+            session,
+            workspace_id=1,
+            author_id=None,
+            period="2026-W47",
+            entries=[CheckInEntry(key_result_id=1, value=72, confidence=Confidence.on_track)],
+        )
+    again = all_text(slack.slash_command(user_id=ALICE, text="list").json()["blocks"])
+    assert "60% → 72% → 85%" in again

@@ -31,11 +31,13 @@ from app.slack.views.closing import build_closed_list_messages, build_closing_me
 from app.slack.views.coach import build_check_message
 from app.slack.views.help import build_help_message, build_notice, build_usage_message
 from app.slack.views.okr_list import build_okr_list_messages
+from app.store import listing
 from app.store.checkins import snooze
 from app.store.closing import close_cycle, closing_report, is_closed
 from app.store.directory import (
     ensure_member,
     find_team,
+    get_team,
     is_team_admin,
     list_teams,
     teams_of_member,
@@ -364,6 +366,60 @@ def _cycle_option(args: list[str]) -> tuple[str | None, list[str]]:
     return label, rest
 
 
+def _team_list(session: Any, *, workspace_id: int, team: Any, label: str) -> list[dict[str, Any]]:
+    """A team's list for a cycle: live progress, or the frozen scores once closed."""
+    cycle = find_cycle(session, workspace_id=workspace_id, label=label)
+    if cycle is None:
+        return build_okr_list_messages(TeamOKRs(team.id or 0, team.name, label, []))
+    closed = closing_report(session, workspace_id=workspace_id, team=team, cycle=cycle)
+    if closed is not None:
+        return build_closed_list_messages(closed)
+    return build_okr_list_messages(
+        team_okrs(session, workspace_id=workspace_id, team=team, cycle=cycle)
+    )
+
+
+def _my_lists(
+    services: Services, *, workspace_id: int, user_id: str, cycle_label: str | None
+) -> list[dict[str, Any]] | None:
+    """The lists of the caller's teams, from the cache when still right; None without teams.
+
+    The hot path of `/okr list`: two or three small queries, and a rebuild only when a
+    team's objectives, key results or settings changed since the list was last built.
+    """
+    messages: list[dict[str, Any]] = []
+    with services.db.engine.connect() as connection:
+        rows = listing.teams_of_user(connection, workspace_id=workspace_id, user_id=user_id)
+        if not rows:
+            return None
+        stale = []
+        for row in rows:
+            label = cycle_label or quarter_of(today_in(row.timezone, services.now())).label
+            cycle_id = services.cycle_id(connection, workspace_id, label)
+            revision = (
+                row.name,
+                row.updated_at,
+                listing.list_revision(
+                    connection, workspace_id=workspace_id, team_id=row.id, cycle_id=cycle_id
+                )
+                if cycle_id
+                else None,
+            )
+            key = (workspace_id, row.id, label)
+            cached = services.list_cache.get(key, revision)
+            if cached is None:
+                stale.append((len(messages), key, revision, row.id, label))
+            messages.append({"cached": cached})
+    if stale:
+        with services.db.read() as session:
+            for index, key, revision, team_id, label in stale:
+                team = get_team(session, workspace_id=workspace_id, team_id=team_id)
+                built = _team_list(session, workspace_id=workspace_id, team=team, label=label)
+                services.list_cache.put(key, revision, built)
+                messages[index] = {"cached": built}
+    return [payload for entry in messages for payload in entry["cached"]]
+
+
 def _list(
     ack: Ack,
     respond: Respond,
@@ -372,28 +428,29 @@ def _list(
     team_name: str,
     cycle_label: str | None = None,
 ) -> None:
-    caller = caller_of(services, context)
-    with services.db.read() as session:
-        if team_name:
-            team = find_team(session, workspace_id=caller.workspace_id, name=team_name)
-            if team is None:
-                names = [t.name for t in list_teams(session, workspace_id=caller.workspace_id)]
-                known = f" Teams: {', '.join(names)}." if names else ""
-                raise _UsageError(f"There is no team called *{team_name}*.{known}", USAGES["list"])
-            teams = [team]
-        else:
-            teams = (
-                teams_of_member(
-                    session, workspace_id=caller.workspace_id, member_id=caller.member_id
-                )
-                if caller.member_id
-                else []
-            )
-            if not teams:
-                every = list_teams(session, workspace_id=caller.workspace_id)
-                if len(every) == 1:
-                    teams = every
-                else:
+    workspace_id = services.workspace_id(
+        context.team_id or context.user_team_id or "", context.enterprise_id
+    )
+    messages = (
+        None
+        if team_name
+        else _my_lists(
+            services, workspace_id=workspace_id, user_id=context.user_id, cycle_label=cycle_label
+        )
+    )
+    if messages is None:
+        with services.db.read() as session:
+            if team_name:
+                team = find_team(session, workspace_id=workspace_id, name=team_name)
+                if team is None:
+                    names = [t.name for t in list_teams(session, workspace_id=workspace_id)]
+                    known = f" Teams: {', '.join(names)}." if names else ""
+                    raise _UsageError(
+                        f"There is no team called *{team_name}*.{known}", USAGES["list"]
+                    )
+            else:
+                every = list_teams(session, workspace_id=workspace_id)
+                if len(every) != 1:
                     hint = (
                         f" Teams here: {', '.join(t.name for t in every)}; "
                         "`/okr list <team>` shows one."
@@ -409,23 +466,9 @@ def _list(
                         )
                     )
                     return
-        messages = []
-        for team in teams:
+                team = every[0]
             label = cycle_label or quarter_of(today_in(team.timezone, services.now())).label
-            cycle = find_cycle(session, workspace_id=caller.workspace_id, label=label)
-            closed = (
-                closing_report(session, workspace_id=caller.workspace_id, team=team, cycle=cycle)
-                if cycle
-                else None
-            )
-            if closed is not None:
-                messages.extend(build_closed_list_messages(closed))
-                continue
-            if cycle is None:
-                okrs = TeamOKRs(team.id or 0, team.name, label, [])
-            else:
-                okrs = team_okrs(session, workspace_id=caller.workspace_id, team=team, cycle=cycle)
-            messages.extend(build_okr_list_messages(okrs))
+            messages = _team_list(session, workspace_id=workspace_id, team=team, label=label)
     if len(messages) == 1:
         ack(**_ephemeral(messages[0]))
         return
