@@ -111,6 +111,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """Try the bot in the terminal: the real app and the local Slack stand-in, interactively."""
+    from app.sandbox import parse_start, run_sandbox
+
+    try:
+        start = parse_start(args.start) if args.start else None
+    except ValueError:
+        raise CommandError(
+            f"--start {args.start!r} is not an ISO-8601 time like 2026-11-19T15:00", status=2
+        ) from None
+    if args.script is None:
+        return run_sandbox(out=sys.stdout, database_url=args.database_url, start=start)
+    try:
+        with open(args.script, encoding="utf-8") as script:
+            lines = script.read().splitlines()
+    except OSError as failure:
+        raise CommandError(f"cannot read {args.script}: {failure.strerror}", status=2) from None
+    return run_sandbox(out=sys.stdout, script=lines, database_url=args.database_url, start=start)
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     """`okrbot db upgrade` / `okrbot db current`."""
     from app.db.engine import create_db_engine
@@ -273,6 +293,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep the demo's data here (default: a temporary SQLite file)",
     )
     demo.set_defaults(handler=cmd_demo)
+
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="try the bot in your terminal: type /okr commands as alice, bob or carol",
+        description="The real app and a local Slack stand-in on loopback, with a seeded demo "
+        "team and a virtual clock. Type /okr commands; :help lists the sandbox's own.",
+    )
+    sandbox.add_argument(
+        "--script", metavar="FILE", help="run the lines of FILE instead of reading the terminal"
+    )
+    sandbox.add_argument(
+        "--database-url",
+        default=None,
+        help="keep the sandbox's data here (default: a temporary SQLite file)",
+    )
+    sandbox.add_argument(
+        "--start",
+        metavar="TIME",
+        help="start the clock at this ISO-8601 time, read in Europe/Berlin without an offset "
+        "(default: the coming Thursday 15:00)",
+    )
+    sandbox.set_defaults(handler=cmd_sandbox)
 
     db = commands.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
