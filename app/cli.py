@@ -78,28 +78,32 @@ def _database(settings: Settings):  # type: ignore[no-untyped-def]
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve Slack's requests over HTTP, or over Socket Mode when SLACK_APP_TOKEN is set."""
-    from app.runtime import build_runtime
-    from app.server import LocalServer
+    from app.server import LocalServer, Starting
 
     settings = _settings()
+    settings.require("slack_bot_token", "slack_signing_secret")
     _logging(settings)
-    runtime = build_runtime(settings)
-    server = LocalServer(runtime.wsgi, host=args.host, port=args.port)
-    if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        assert settings.slack_app_token is not None
-        SocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value()).connect()
-        logger.info("Connected to Slack over Socket Mode; health checks on %s/healthz", server.url)
-    else:
-        logger.info("Serving Slack requests on %s/slack/events", server.url)
+    # Listen first: /healthz answers while the app is still being imported and built.
+    starting = Starting()
+    server = LocalServer(starting, host=args.host, port=args.port).start()
     try:
-        server.serve_forever()
+        from app.runtime import build_runtime
+
+        runtime = build_runtime(settings)
+        starting.ready(runtime.wsgi)
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            assert settings.slack_app_token is not None
+            SocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value()).connect()
+            logger.info("Connected over Socket Mode; health checks on %s/healthz", server.url)
+        else:
+            logger.info("Serving Slack requests on %s/slack/events", server.url)
+        server.thread.join()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
-        runtime.db.dispose()
     return 0
 
 

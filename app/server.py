@@ -24,6 +24,36 @@ class _QuietHandler(WSGIRequestHandler):
         logger.debug("%s - %s", self.address_string(), format % args)
 
 
+class Starting:
+    """The WSGI app while the real one is still being built.
+
+    `/healthz` answers at once (the process is up); everything else answers 503 with
+    Retry-After until `ready()` hands over to the real app. Serving starts before the
+    heavy imports, so a launch is visible to a health check within a fraction of a second.
+    """
+
+    def __init__(self) -> None:
+        self._app: Any = None
+
+    def ready(self, wsgi_app: Any) -> None:
+        """From now on, serve `wsgi_app`."""
+        self._app = wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if self._app is not None:
+            return self._app(environ, start_response)
+        if environ.get("PATH_INFO") == "/healthz":
+            body = b'{"ok": true, "starting": true}'
+            start_response("200 OK", [("Content-Type", "application/json")])
+        else:
+            body = b'{"ok": false, "starting": true}'
+            start_response(
+                "503 Service Unavailable",
+                [("Content-Type", "application/json"), ("Retry-After", "1")],
+            )
+        return [body]
+
+
 class LocalServer:
     """Serve a WSGI app on `host:port` (port 0 picks a free one) in a background thread."""
 

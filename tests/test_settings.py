@@ -74,3 +74,19 @@ def test_help_lists_the_subcommands(capsys) -> None:
     out = capsys.readouterr().out
     for command in ("serve", "demo", "db", "import", "export"):
         assert command in out
+
+
+def test_the_starting_server_answers_health_and_refuses_the_rest_until_ready() -> None:
+    from app.server import Starting
+
+    starting = Starting()
+    seen: list[str] = []
+
+    def start_response(status: str, headers: list) -> None:
+        seen.append(status)
+
+    starting({"PATH_INFO": "/healthz"}, start_response)
+    starting({"PATH_INFO": "/slack/events"}, start_response)
+    starting.ready(lambda environ, respond: (respond("200 OK", []), [b"app"])[1])
+    assert starting({"PATH_INFO": "/slack/events"}, start_response) == [b"app"]
+    assert seen == ["200 OK", "503 Service Unavailable", "200 OK"]

@@ -125,14 +125,16 @@ def test_serve_starts_migrates_and_answers_healthz(tmp_path: Path, standin) -> N
     )
     try:
         deadline = time.monotonic() + 30
-        status = None
-        while time.monotonic() < deadline and status is None:
+        health = ready = None
+        while time.monotonic() < deadline and ready != 200:
             try:
-                status = _get(f"http://127.0.0.1:{port}/healthz")[0]
+                health = health or _get(f"http://127.0.0.1:{port}/healthz")[0]
+                ready = _get(f"http://127.0.0.1:{port}/readyz")[0]
             except OSError:
-                time.sleep(0.05)
-        assert status == 200
-        assert (tmp_path / "served.db").exists()
+                pass
+            time.sleep(0.02)
+        assert health == 200 and ready == 200
+        assert (tmp_path / "served.db").exists()  # migrated on first start
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=10)
