@@ -168,25 +168,6 @@ def has_answered(
     return bool(check_ins_of_week(session, key_result_ids=ids, period=period))
 
 
-def has_skipped(
-    session: Session, *, workspace_id: int, team_id: int, cycle_id: int, member_id: int, period: str
-) -> bool:
-    """True when the member said "Skip, I'm away" for the week."""
-    ids = [
-        kr.id
-        for kr in active_key_results(
-            session,
-            workspace_id=workspace_id,
-            team_id=team_id,
-            cycle_id=cycle_id,
-            owner_id=member_id,
-        )
-        if kr.id is not None
-    ]
-    rows = check_ins_of_week(session, key_result_ids=ids, period=period).values()
-    return any(row.skipped for row in rows)
-
-
 def snooze(session: Session, *, member: Member, until: dt.datetime | None) -> None:
     """Pause (or, with None, resume) a member's prompts and reminders."""
     member.snoozed_until = until
