@@ -121,3 +121,11 @@ def test_a_cached_list_shows_a_change_made_by_another_process(slack: SlackDriver
         )
     again = all_text(slack.slash_command(user_id=ALICE, text="list").json()["blocks"])
     assert "60% → 72% → 85%" in again
+
+
+def test_user_input_is_escaped_so_slack_cannot_read_it_as_a_mention(slack: SlackDriver) -> None:
+    body = slack.slash_command(user_id=ALICE, text="list <!channel>").json()
+    text = all_text(body["blocks"])
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    usage = slack.slash_command(user_id=ALICE, text="check").json()
+    assert "&lt;key result text&gt;" in all_text(usage["blocks"])

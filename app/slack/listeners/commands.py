@@ -16,6 +16,7 @@ from app.domain.okrs import TeamOKRs
 from app.domain.schedule import parse_duration
 from app.services import Services
 from app.slack import ids
+from app.slack.blocks import escape
 from app.slack.listeners.checkin_ops import open_checkin
 from app.slack.listeners.common import (
     GENERIC_FAILURE,
@@ -111,8 +112,8 @@ def handle_okr_command(
             ack(
                 **_ephemeral(
                     build_usage_message(
-                        f"I don't know `/okr {subcommand}`. Try one of: "
-                        + ", ".join(f"`{u}`" for u in USAGES.values())
+                        f"I don't know `/okr {escape(subcommand)}`. Try one of: "
+                        + ", ".join(f"`{escape(u)}`" for u in USAGES.values())
                     )
                 )
             )
@@ -134,7 +135,7 @@ class _UsageError(Exception):
 def _no_args(args: list[str], subcommand: str) -> None:
     if args:
         raise _UsageError(
-            f"`/okr {subcommand}` takes no arguments (got `{' '.join(args)}`).",
+            f"`/okr {subcommand}` takes no arguments (got `{escape(' '.join(args))}`).",
             USAGES[subcommand],
         )
 
@@ -187,7 +188,7 @@ def _digest(
             ack(
                 **_ephemeral(
                     build_notice(
-                        f"Only {team.name}'s admins can post the digest now; "
+                        f"Only {escape(team.name)}'s admins can post the digest now; "
                         "`/okr digest` shows you a preview."
                     )
                 )
@@ -196,19 +197,23 @@ def _digest(
         if post and not team.digest_channel:
             ack(
                 **_ephemeral(
-                    build_notice(f"{team.name} has no digest channel: `/okr team` sets it.")
+                    build_notice(f"{escape(team.name)} has no digest channel: `/okr team` sets it.")
                 )
             )
             return
         digest = team_digest(session, team=team, now=services.now())
         channel = team.digest_channel
     if digest is None:
-        ack(**_ephemeral(build_notice(f"{team.name} has no objectives this cycle yet.")))
+        ack(**_ephemeral(build_notice(f"{escape(team.name)} has no objectives this cycle yet.")))
         return
     outgoing = digest_outgoing(digest)
     if post and channel:
         post_outgoing(client, outgoing, channel=channel)
-        ack(**_ephemeral(build_notice(f":mega: Posted {team.name}'s digest to <#{channel}>.")))
+        ack(
+            **_ephemeral(
+                build_notice(f":mega: Posted {escape(team.name)}'s digest to <#{channel}>.")
+            )
+        )
         return
     # A preview, visible to the caller only; the chart goes with the real post.
     if len(outgoing.messages) == 1:
@@ -234,12 +239,12 @@ def _close(ack: Ack, client: WebClient, services: Services, context: Any, args: 
             caller.member_id
             and is_team_admin(session, team_id=team.id or 0, member_id=caller.member_id)
         ):
-            ack(**_ephemeral(build_notice(f"Only {team.name}'s admins can close a cycle.")))
+            ack(**_ephemeral(build_notice(f"Only {escape(team.name)}'s admins can close a cycle.")))
             return
         label = label or quarter_of(today_in(team.timezone, services.now())).label
         cycle = find_cycle(session, workspace_id=caller.workspace_id, label=label)
         if cycle is None:
-            ack(**_ephemeral(build_notice(f"{team.name} has nothing in {label} to close.")))
+            ack(**_ephemeral(build_notice(f"{escape(team.name)} has nothing in {label} to close.")))
             return
         already = is_closed(session, team_id=team.id or 0, cycle_id=cycle.id or 0)
         report = close_cycle(
@@ -252,7 +257,7 @@ def _close(ack: Ack, client: WebClient, services: Services, context: Any, args: 
         )
         channel = team.digest_channel
     if already:
-        ack(**_ephemeral(build_notice(f"{team.name}'s {label} was already closed.")))
+        ack(**_ephemeral(build_notice(f"{escape(team.name)}'s {label} was already closed.")))
         return
     messages = build_closing_messages(report)
     if channel:
@@ -271,7 +276,7 @@ def _one_team(session: Any, caller: Any, team_name: str, usage: str) -> Any:
     if team_name:
         team = find_team(session, workspace_id=caller.workspace_id, name=team_name)
         if team is None:
-            raise _UsageError(f"There is no team called *{team_name}*.", usage)
+            raise _UsageError(f"There is no team called *{escape(team_name)}*.", usage)
         return team
     mine = (
         teams_of_member(session, workspace_id=caller.workspace_id, member_id=caller.member_id)
@@ -328,7 +333,7 @@ def _edit_or_archive(
     args: list[str],
 ) -> None:
     if len(args) != 1 or (ref := parse_ref(args[0])) is None:
-        given = f" (got `{' '.join(args)}`)" if args else ""
+        given = f" (got `{escape(' '.join(args))}`)" if args else ""
         raise _UsageError(
             f"Name one objective or key result by its id, like `O12` or `KR34`{given}. "
             "`/okr list` shows the ids.",
@@ -359,7 +364,7 @@ def _cycle_option(args: list[str]) -> tuple[str | None, list[str]]:
                 label = parse_cycle_label(value).label
             except ValueError:
                 raise _UsageError(
-                    f"`{value or '--cycle'}` is not a cycle like 2026-Q3.", USAGES["list"]
+                    f"`{escape(value or '--cycle')}` is not a cycle like 2026-Q3.", USAGES["list"]
                 ) from None
         else:
             rest.append(word)
@@ -446,14 +451,15 @@ def _list(
                     names = [t.name for t in list_teams(session, workspace_id=workspace_id)]
                     known = f" Teams: {', '.join(names)}." if names else ""
                     raise _UsageError(
-                        f"There is no team called *{team_name}*.{known}", USAGES["list"]
+                        f"There is no team called *{escape(team_name)}*.{escape(known)}",
+                        USAGES["list"],
                     )
             else:
                 every = list_teams(session, workspace_id=workspace_id)
                 if len(every) != 1:
                     hint = (
-                        f" Teams here: {', '.join(t.name for t in every)}; "
-                        "`/okr list <team>` shows one."
+                        f" Teams here: {escape(', '.join(t.name for t in every))}; "
+                        "`/okr list &lt;team&gt;` shows one."
                         if every
                         else ""
                     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.slack.blocks import context, message, section
+from app.slack.blocks import context, escape, message, section
 
 HELP_LINES = (
     ("/okr new", "set an objective with 2–4 key results"),
@@ -29,7 +29,7 @@ HELP_LINES = (
 
 def build_help_message() -> dict[str, Any]:
     """The help message."""
-    lines = "\n".join(f"`{usage}` — {what}" for usage, what in HELP_LINES)
+    lines = "\n".join(f"`{escape(usage)}` — {what}" for usage, what in HELP_LINES)
     return message(
         "okrbot: /okr new, /okr list, /okr edit, /okr archive, /okr check, /okr team",
         [
@@ -44,7 +44,7 @@ def build_help_message() -> dict[str, Any]:
 
 def build_usage_message(problem: str, usage: str | None = None) -> dict[str, Any]:
     """A short ephemeral answer to a command that could not be understood."""
-    text = problem if usage is None else f"{problem}\nUsage: `{usage}`"
+    text = problem if usage is None else f"{problem}\nUsage: `{escape(usage)}`"
     return message(problem, [section(text), context("`/okr help` lists everything you can do.")])
 
 

@@ -127,7 +127,7 @@ def build_okr_list_messages(okrs: TeamOKRs) -> list[dict[str, Any]]:
     footer = context(
         "Change one with the *Edit or archive…* menus or `/okr edit O12` · "
         "add one with `/okr new` · :warning: marks what the quality coach would phrase "
-        "differently: `/okr check <text>` says why"
+        "differently: `/okr check &lt;text&gt;` says why"
     )
     if not okrs.objectives:
         blocks = [
