@@ -5,12 +5,12 @@ with a full quarter of history takes ≤ 20 ms, and ≤ 2 s in all for 500 such 
 renders in ≤ 150 ms; the clock process's peak RSS with 500 teams is reported.
 
     .venv/bin/python tests/benchmarks/bench_digest.py                 # about 2 minutes
-    .venv/bin/python tests/benchmarks/bench_digest.py --skip-tick     # sections 1-3, ~40 s
+    .venv/bin/python tests/benchmarks/bench_digest.py --skip-tick     # sections 1-3, ~50 s
     .venv/bin/python tests/benchmarks/bench_digest.py --teams 100 --baseline-teams 10
 
 The data: `--teams` teams (500) in Europe/Berlin, each with 12 objectives of 4 key results
 (mixed kinds: increase, decrease, stay above/below, milestones; units %, $, €, ms, hours...;
-titles of 40-100 characters with the team's own numbers in them, so most differ between teams,
+titles of 50-95 characters with the team's own numbers in them, so most differ between teams,
 a few with `&`), one lead and 4 owners, and 13 weeks of check-ins per key result in 2026-Q4
 (values moving towards the target at the key result's own pace, confidences that follow the
 lag, about 4% skips, 3% silent weeks, 15% not yet answered in the last week, and some key
@@ -22,16 +22,19 @@ Sections, each with a baseline measured in the same run:
 1. **Pure**: `build_digest` + `build_digest_messages` on in-memory snapshots, one team
    `--runs` times (200) with the quality coach's memo (`app.domain.coach` caches its checks
    per title) cleared before every run (*cold*) and left warm (*warm*), then all the teams
-   once from a cleared memo and once more right after (cache hits and misses are printed:
-   the memo holds 8,192 key result titles, fewer than 500 teams have). Baseline: `json.dumps`
-   of the same messages (what the Slack client does to them anyway). Every message is
+   one after the other, `--rounds` times (3) from a cleared memo and once more right after
+   (cache hits and misses are printed: the memo holds 8,192 key result titles, fewer than
+   500 teams have). Baseline: `json.dumps` of the same messages, interleaved (what the Slack
+   client does to them anyway). Every message is
    checked with `app.slack.limits.message_errors`; a worst-case team (longest titles, `&`
    everywhere, every key result off track) is checked too.
 2. **From the database**: the teams are seeded into an SQLite file with Core bulk inserts
-   (~312k `check_in` rows for 500 teams), then `team_digest(session, team=..., now=...)` +
+   (about 300k `check_in` rows for 500 teams), then `team_digest(session, team=..., now=...)` +
    `build_digest_messages` per team, each in its own read session as the dispatcher does,
    from a cleared coach memo. Baseline: the pure build of the same team (ratio = the cost of
-   loading from SQLite). The messages must equal the pure build's.
+   loading from SQLite). The messages must equal the pure build's. Then `team_digest`'s
+   steps one by one for the first 100 teams, next to its history SELECT run with `sqlite3`
+   alone.
 3. **One chart**: `render_progress_chart` for the first team's 12 series × 13 weeks,
    `--chart-runs` times (50) after one untimed first render (fonts load), interleaved with the
    baseline: Pillow encoding a blank PNG of the same size.
@@ -41,8 +44,14 @@ Sections, each with a baseline measured in the same run:
    chart per team. The 10:00 check-in prompts of that day are seeded as already sent (by the
    10:00 tick): at 16:00 they are still due until midnight, and the tick would otherwise
    send them too. Printed: wall and CPU time, digests posted (channel messages), chart
-   uploads, the tick's report, warnings on its stderr, and its peak RSS (`os.wait4`), next to
-   the same tick on a `--baseline-teams` (50) team file seeded the same way.
+   uploads, the tick's report, warnings on its stderr, and its peak RSS, next to the same
+   tick on a `--baseline-teams` (50) team file seeded the same way and to the same tick run
+   again on the 500-team file (nothing left to send: the process's floor). The peak RSS is
+   the tick's own `VmHWM`, which it writes to stderr at exit (`okrbot tick` is run as
+   `python -c` with the console script's two lines plus that `atexit` hook): `os.wait4`'s
+   `ru_maxrss` is printed too, but on Linux it is at least the peak RSS of the process that
+   spawned the child (`exec` keeps the high-water mark of the memory it replaces, here this
+   process's, which holds every team), so it says more about the benchmark than the tick.
 
 Times are wall-clock (`time.perf_counter`) with the garbage collector on, as in production.
 `cpu/wall` next to a series is this process's CPU time over the wall time it took: well below
@@ -67,12 +76,13 @@ import random
 import re
 import shutil
 import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,6 +117,8 @@ from app.domain.types import Confidence, KRKind
 from app.slack.limits import message_errors
 from app.slack.views.digest import build_digest_messages
 from app.standin.server import SlackStandIn
+from app.store.checkins import history
+from app.store.okrs import find_cycle, team_okrs
 
 TIMEZONE = "Europe/Berlin"
 # Friday of week 13 of 2026-Q4 at 16:00 in Berlin (CET, UTC+1): the default digest slot.
@@ -120,12 +132,30 @@ KRS_PER_OBJECTIVE = 4
 OWNERS_PER_TEAM = 4  # plus one lead who owns nothing
 MEMBERS_PER_TEAM = OWNERS_PER_TEAM + 1
 WORKSPACE_SLACK_ID = "T0001"
-VENV_BIN = Path(sys.executable).parent
+# `okrbot tick`, as the `okrbot` console script runs it, reporting its own peak RSS (VmHWM of
+# the process image after exec) on stderr at exit. `os.wait4`'s ru_maxrss cannot be used alone:
+# on Linux it is the larger of the child's peak and the peak RSS of the process that spawned it
+# (exec keeps the high-water mark of the memory it replaces), and this process holds every team.
+_TICK = """
+import atexit, sys
+
+def _report():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(("VmHWM:", "VmRSS:")):
+                sys.stderr.write("bench-digest-memory " + line)
+
+atexit.register(_report)
+from app.cli import main
+sys.argv[0] = "okrbot"
+sys.exit(main())
+"""
 
 TARGET_ONE_MS = 20.0
 TARGET_ALL_S = 2.0
 TARGET_CHART_MS = 150.0
 
+BREAKDOWN_TEAMS = 100
 SAMPLE_EVERY_SECONDS = 0.2
 PROGRESS_EVERY_SECONDS = 20.0
 
@@ -304,10 +334,17 @@ class TeamData:
         return [kr for objective in self.objectives for kr in objective.key_results]
 
 
-def _rounded(value: float) -> float:
-    """A value rounded as people report it: 2 decimals below 10, 1 below 100, else whole."""
+# Units counted in whole numbers: nobody reports 2.69 agencies.
+_WHOLE_UNITS = frozenset({"teams", "bugs", "agencies", "views", "minutes", "ms", "points", "$"})
+
+
+def _rounded(value: float, unit: str) -> float:
+    """A value rounded as people report it: whole for counts and from 100 up, else to 1
+    decimal, or 2 below 10."""
     size = abs(value)
-    return round(value, 2) if size < 10 else round(value, 1) if size < 100 else float(round(value))
+    if unit in _WHOLE_UNITS or size >= 100:
+        return float(round(value))
+    return round(value, 2) if size < 10 else round(value, 1)
 
 
 def _confidence(lag: float) -> Confidence:
@@ -318,25 +355,25 @@ def _confidence(lag: float) -> Confidence:
 
 
 def _numbers(
-    rng: random.Random, kind: KRKind, start: float | None, target: float | None
+    rng: random.Random, kind: KRKind, unit: str, start: float | None, target: float | None
 ) -> tuple[float | None, float | None]:
     """The team's own start and target for a template's."""
     if kind == KRKind.milestone or target is None:
         return None, None
     if start is None:
         return None, target  # thresholds (stay above/below) are round numbers
-    own_start = _rounded(start * rng.uniform(0.85, 1.15))
-    own_target = _rounded(own_start + (target - start) * rng.uniform(0.8, 1.2))
+    own_start = _rounded(start * rng.uniform(0.85, 1.15), unit)
+    own_target = _rounded(own_start + (target - start) * rng.uniform(0.8, 1.2), unit)
     if own_target == own_start:
         own_target = target
     return own_start, own_target
 
 
 def _history(
-    rng: random.Random, kind: KRKind, start: float | None, target: float | None
+    rng: random.Random, kind: KRKind, unit: str, start: float | None, target: float | None
 ) -> list[WeekReport]:
     """A quarter of weekly check-ins of one key result."""
-    pace = rng.uniform(0.4, 1.2)  # the fraction of the way done by the end of the quarter
+    pace = rng.uniform(0.5, 1.2)  # the fraction of the way done by the end of the quarter
     stall_from = rng.randint(8, 11) if rng.random() < 0.12 else None  # green but not moving
     done_week = rng.randint(5, 16)  # milestones
     weeks: list[WeekReport] = []
@@ -360,7 +397,7 @@ def _history(
             assert target is not None
             sign = 1 if kind == KRKind.stay_above else -1
             drift = rng.gauss(0.01, 0.02) if target < 99 else rng.gauss(0.0002, 0.0004)
-            value = _rounded(target * (1 + sign * drift))
+            value = _rounded(target * (1 + sign * drift), unit)
             met = value >= target if kind == KRKind.stay_above else value <= target
             confidence = Confidence.on_track if met else _confidence(rng.uniform(0.15, 0.5))
         else:
@@ -371,7 +408,7 @@ def _history(
                 )
                 continue
             done = min(1.15, max(-0.1, pace * expected + rng.gauss(0, 0.03)))
-            value = _rounded(start + (target - start) * done)
+            value = _rounded(start + (target - start) * done, unit)
             confidence = _confidence(expected - done)
             if stall_from is not None and week == stall_from - 1:
                 stalled = value
@@ -398,11 +435,11 @@ def make_team(index: int) -> TeamData:
             template, kind, unit, start, target = _KR_TEMPLATES[
                 (number + 5 * index) % len(_KR_TEMPLATES)
             ]
-            own_start, own_target = _numbers(rng, kind, start, target)
+            own_start, own_target = _numbers(rng, kind, unit, start, target)
             kr_title = template.format(
                 s=format_number(own_start, unit), t=format_number(own_target, unit)
             )
-            weeks = _history(rng, kind, own_start, own_target)
+            weeks = _history(rng, kind, unit, own_start, own_target)
             reported = [w.value for w in weeks if not w.skipped and w.value is not None]
             histories[kr_id] = tuple(weeks)
             krs.append(
@@ -785,8 +822,9 @@ class PureResult:
 
     cold: Timings
     warm: Timings
-    all_cold_wall: float = 0.0
-    all_second_wall: float = 0.0
+    all_cold: float = 0.0  # median over the rounds, from a cleared memo
+    all_cold_best: float = 0.0
+    all_again: float = 0.0
 
 
 def time_one_team(team: TeamData, runs: int, *, cold: bool) -> tuple[Timings, ...]:
@@ -819,46 +857,58 @@ def time_one_team(team: TeamData, runs: int, *, cold: bool) -> tuple[Timings, ..
     )
 
 
-def time_all_teams(
-    teams: Sequence[TeamData],
-) -> tuple[Timings, float, float, list[list[dict[str, Any]]], tuple[int, int]]:
-    """Every team once: (per team, wall in all, json.dumps in all, messages, memo hits/misses)."""
+@dataclass(frozen=True)
+class Pass:
+    """Every team built once, one after the other."""
+
+    label: str
+    per_team: Timings  # build_digest + build_digest_messages of each team
+    dumps: float  # json.dumps of each team's messages, interleaved, in all
+    memo: tuple[int, int]  # the coach memo's hits and misses during the pass
+
+    @property
+    def total(self) -> float:
+        """The teams' build times summed (the interleaved json.dumps left out)."""
+        return self.per_team.total
+
+
+def time_all_teams(label: str, teams: Sequence[TeamData]) -> Pass:
+    """Every team once; nothing is kept, as in the clock process."""
     per_team: list[float] = []
-    outputs: list[list[dict[str, Any]]] = []
+    dumps = 0.0
     hits, misses = coach_hits_misses()
     gc.collect()
     with cpu_meter() as ratio:
-        started = time.perf_counter()
         for team in teams:
             start = time.perf_counter()
-            outputs.append(build_digest_messages(pure_digest(team)))
-            per_team.append(time.perf_counter() - start)
-        wall = time.perf_counter() - started
+            messages = build_digest_messages(pure_digest(team))
+            built = time.perf_counter()
+            json.dumps(messages)
+            dumps += time.perf_counter() - built
+            per_team.append(built - start)
     after_hits, after_misses = coach_hits_misses()
-    dump_start = time.perf_counter()
-    for messages in outputs:
-        json.dumps(messages)
-    dumps = time.perf_counter() - dump_start
     memo = (after_hits - hits, after_misses - misses)
-    return Timings(tuple(per_team), ratio[0]), wall, dumps, outputs, memo
+    return Pass(label, Timings(tuple(per_team), ratio[0]), dumps, memo)
 
 
-def limit_problems(outputs: Sequence[Sequence[dict[str, Any]]]) -> tuple[int, int, int, list[str]]:
+def limit_problems(
+    outputs: Iterable[Sequence[dict[str, Any]]],
+) -> tuple[int, int, int, list[str]]:
     """(digests, messages, largest block count, the first few problems) over many digests."""
-    messages = 0
-    most_blocks = 0
+    digests = messages = most_blocks = 0
     problems: list[str] = []
     for digest_messages in outputs:
+        digests += 1
         for message in digest_messages:
             messages += 1
             most_blocks = max(most_blocks, len(message.get("blocks") or []))
             for problem in message_errors(text=message.get("text"), blocks=message.get("blocks")):
                 if len(problems) < 5:
                     problems.append(problem)
-    return len(outputs), messages, most_blocks, problems
+    return digests, messages, most_blocks, problems
 
 
-def section_pure(teams: Sequence[TeamData], runs: int) -> PureResult:
+def section_pure(teams: Sequence[TeamData], runs: int, rounds: int) -> PureResult:
     """Section 1: the digest built from in-memory snapshots."""
     section_title(
         "1. Pure: build_digest + build_digest_messages, "
@@ -911,15 +961,18 @@ def section_pure(teams: Sequence[TeamData], runs: int) -> PureResult:
         rows,
     )
 
-    clear_coach_memo()
-    first, first_wall, first_dumps, outputs, first_memo = time_all_teams(teams)
-    second, second_wall, second_dumps, _, second_memo = time_all_teams(teams)
+    passes = []
+    for number in range(1, rounds + 1):
+        clear_coach_memo()
+        passes.append(time_all_teams(f"round {number}, from a cleared memo", teams))
+    passes.append(time_all_teams("again right after (memo as left)", teams))
     n = len(teams)
+    cold_totals = [p.total for p in passes[:-1]]
     print()
     print_table(
         (
             f"{n} teams, one after the other",
-            "in all",
+            "in all (build)",
             "per team median",
             "p95",
             "max",
@@ -931,22 +984,23 @@ def section_pure(teams: Sequence[TeamData], runs: int) -> PureResult:
         ),
         [
             (
-                label,
-                f"{wall:.3f} s",
-                ms(series.median),
-                ms(series.p95),
-                ms(series.worst),
-                f"{dumps:.3f} s",
-                f"{wall / dumps:.1f}x" if dumps else "-",
-                f"{memo[0]:,} / {memo[1]:,}",
-                f"{series.cpu_ratio:.2f}",
-                verdict(wall <= TARGET_ALL_S),
+                one.label,
+                f"{one.total:.3f} s",
+                ms(one.per_team.median),
+                ms(one.per_team.p95),
+                ms(one.per_team.worst),
+                f"{one.dumps:.3f} s",
+                f"{one.total / one.dumps:.1f}x" if one.dumps else "-",
+                f"{one.memo[0]:,} / {one.memo[1]:,}",
+                f"{one.per_team.cpu_ratio:.2f}",
+                verdict(one.total <= TARGET_ALL_S),
             )
-            for label, wall, series, dumps, memo in (
-                ("from a cleared memo", first_wall, first, first_dumps, first_memo),
-                ("again right after", second_wall, second, second_dumps, second_memo),
-            )
+            for one in passes
         ],
+    )
+    print(
+        f"from a cleared memo, {rounds} round(s): median {statistics.median(cold_totals):.3f} s, "
+        f"best {min(cold_totals):.3f} s"
     )
     distinct = len({kr.title for t in teams for kr in t.key_results})
     info = coach._cached_key_result.cache_info()
@@ -954,7 +1008,9 @@ def section_pure(teams: Sequence[TeamData], runs: int) -> PureResult:
         f"distinct key result titles: {distinct:,} (the memo holds {info.maxsize:,}); "
         f"one team has {len(team.key_results)}"
     )
-    digests, messages, most_blocks, problems = limit_problems(outputs)
+    digests, messages, most_blocks, problems = limit_problems(
+        build_digest_messages(pure_digest(t)) for t in teams
+    )
     print(
         f"Block Kit limits (message_errors): {digests:,} digests, {messages:,} messages, "
         f"at most {most_blocks} blocks in one; problems: {len(problems) or 'none'}"
@@ -976,7 +1032,11 @@ def section_pure(teams: Sequence[TeamData], runs: int) -> PureResult:
     for problem in worst_problems:
         print(f"  ! {problem}")
     return PureResult(
-        cold=cold[0], warm=warm[0], all_cold_wall=first_wall, all_second_wall=second_wall
+        cold=cold[0],
+        warm=warm[0],
+        all_cold=statistics.median(cold_totals),
+        all_cold_best=min(cold_totals),
+        all_again=passes[-1].total,
     )
 
 
@@ -1080,7 +1140,86 @@ def section_database(db_path: Path, teams: Sequence[TeamData], pure: PureResult)
         f"{verdict(result.core.total <= TARGET_ALL_S)}, with sessions "
         f"{verdict(result.whole.total <= TARGET_ALL_S)})"
     )
+    step_breakdown(db_path, teams[:BREAKDOWN_TEAMS])
     return result
+
+
+def step_breakdown(db_path: Path, teams: Sequence[TeamData]) -> None:
+    """`team_digest`'s steps one by one (the same calls it makes), each team from a cleared
+    coach memo, next to the history's SELECT run with `sqlite3` alone."""
+    steps: dict[str, list[float]] = {
+        "find_cycle": [],
+        "team_okrs (2 queries, plain columns)": [],
+        "history (CheckIn ORM rows)": [],
+        "  same SELECT, sqlite3 alone": [],
+        "rows -> WeekReport": [],
+        "build_digest": [],
+        "build_digest_messages": [],
+    }
+    rows_per_team: list[int] = []
+    db = Database(f"sqlite:///{db_path}")
+    connection = sqlite3.connect(db_path)
+    try:
+        for team in teams:
+            clear_coach_memo()
+            with db.read() as session:
+                row = session.get(Team, team.index)
+                assert row is not None
+                t0 = time.perf_counter()
+                cycle = find_cycle(session, workspace_id=row.workspace_id, label=CYCLE.label)
+                assert cycle is not None
+                t1 = time.perf_counter()
+                okrs = team_okrs(session, workspace_id=row.workspace_id, team=row, cycle=cycle)
+                t2 = time.perf_counter()
+                kr_ids = [kr.id for objective in okrs.objectives for kr in objective.key_results]
+                found = history(session, key_result_ids=kr_ids)
+                t3 = time.perf_counter()
+                histories = {
+                    kr_id: [
+                        WeekReport(
+                            period=r.iso_week,
+                            value=r.value,
+                            confidence=Confidence(r.confidence) if r.confidence else None,
+                            skipped=r.skipped,
+                        )
+                        for r in check_ins
+                    ]
+                    for kr_id, check_ins in found.items()
+                }
+                t4 = time.perf_counter()
+                digest = build_digest(
+                    team_name=row.name,
+                    cycle=CYCLE,
+                    today=TODAY,
+                    objectives=okrs.objectives,
+                    histories=histories,
+                )
+                t5 = time.perf_counter()
+                build_digest_messages(digest)
+                t6 = time.perf_counter()
+            marks = ",".join("?" * len(kr_ids))
+            t7 = time.perf_counter()
+            raw = connection.execute(
+                f"SELECT * FROM check_in WHERE key_result_id IN ({marks}) ORDER BY iso_week",
+                kr_ids,
+            ).fetchall()
+            t8 = time.perf_counter()
+            rows_per_team.append(len(raw))
+            for name, seconds in zip(
+                steps, (t1 - t0, t2 - t1, t3 - t2, t8 - t7, t4 - t3, t5 - t4, t6 - t5), strict=True
+            ):
+                steps[name].append(seconds)
+    finally:
+        connection.close()
+        db.dispose()
+    print(
+        f"\nteam_digest step by step, first {len(teams)} teams "
+        f"({statistics.median(rows_per_team):.0f} check-in rows each), memo cleared per team:"
+    )
+    print_table(
+        ("step", "median", "p95"),
+        [(name, ms(statistics.median(v)), ms(percentile(v, 0.95))) for name, v in steps.items()],
+    )
 
 
 def _loaded(session: Any, team: Team) -> Digest:
@@ -1166,9 +1305,12 @@ class TickRun:
     seed_seconds: float = 0.0
     wall: float = 0.0
     exit_code: int | None = None
-    peak_rss_kb: int = 0
+    peak_rss_kb: int = 0  # VmHWM, reported by the tick itself at exit
+    wait4_maxrss_kb: int = 0  # ru_maxrss from os.wait4: includes the spawner's peak RSS
+    spawner_hwm_kb: int = 0  # this process's peak RSS (VmHWM) when it spawned the tick
     cpu_seconds: float = 0.0
     rss_first_digest_kb: int | None = None
+    hwm_first_digest_kb: int | None = None  # the peak so far, when the first digest is seen
     rss_last_kb: int | None = None
     digests: int = 0
     wrong_digests: int = 0
@@ -1182,14 +1324,15 @@ class TickRun:
     stderr_tail: str = ""
 
 
-def _vm_rss_kb(pid: int) -> int | None:
-    """The process's current resident set size in KiB, or None once it is gone."""
+def _memory_kb(pid: int) -> tuple[int, int] | None:
+    """The process's (VmRSS, VmHWM: its peak so far) in KiB, or None once it is gone."""
     try:
         text = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
-    match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE)
-    return int(match.group(1)) if match else None
+    rss = re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE)
+    hwm = re.search(r"^VmHWM:\s+(\d+) kB", text, re.MULTILINE)
+    return (int(rss.group(1)), int(hwm.group(1))) if rss and hwm else None
 
 
 def _tick_env(standin: SlackStandIn, db_path: Path) -> dict[str, str]:
@@ -1221,9 +1364,6 @@ def run_tick(
     label: str, teams: Sequence[TeamData], db_path: Path, workdir: Path, seed_seconds: float
 ) -> TickRun:
     """Run `okrbot tick` on the seeded file against a fresh stand-in, and analyse."""
-    okrbot = VENV_BIN / "okrbot"
-    if not okrbot.exists():
-        raise HarnessError(f"{okrbot} not found: install the project (pip install -e .[dev])")
     run = TickRun(label=label, teams=len(teams), seed_seconds=seed_seconds)
     channels = {team.channel: team for team in teams}
     standin = SlackStandIn(team_id=WORKSPACE_SLACK_ID)
@@ -1231,13 +1371,16 @@ def run_tick(
         standin.add_channel(team.channel, name=f"okr-{team.index:03d}")
         for member in team.members:
             standin.add_user(member, name=member.lower(), tz=TIMEZONE)
-    out_path, err_path = workdir / f"tick-{label}.stdout", workdir / f"tick-{label}.stderr"
+    stem = "tick-" + re.sub(r"\W+", "-", label).strip("-")
+    out_path, err_path = workdir / f"{stem}.stdout", workdir / f"{stem}.stderr"
     deadline = 60 + 0.6 * len(teams)
     with standin, out_path.open("wb") as out, err_path.open("wb") as err:
+        spawner = _memory_kb(os.getpid())
+        run.spawner_hwm_kb = spawner[1] if spawner else 0
         started = time.perf_counter()
         # cwd is the work directory, so no stray `.env` can configure the tick.
         process = subprocess.Popen(
-            [str(okrbot), "tick", "--now", NOW.isoformat()],
+            [sys.executable, "-c", _TICK, "tick", "--now", NOW.isoformat()],
             cwd=workdir,
             env=_tick_env(standin, db_path),
             stdin=subprocess.DEVNULL,
@@ -1252,14 +1395,14 @@ def run_tick(
                     run.wall = time.perf_counter() - started
                     run.exit_code = os.waitstatus_to_exitcode(status)
                     process.returncode = run.exit_code
-                    run.peak_rss_kb = usage.ru_maxrss
+                    run.wait4_maxrss_kb = usage.ru_maxrss
                     run.cpu_seconds = usage.ru_utime + usage.ru_stime
                     break
-                rss = _vm_rss_kb(process.pid)
-                if rss is not None:
-                    run.rss_last_kb = rss
+                memory = _memory_kb(process.pid)
+                if memory is not None:
+                    run.rss_last_kb = memory[0]
                     if run.rss_first_digest_kb is None and _posted_digests(standin):
-                        run.rss_first_digest_kb = rss
+                        run.rss_first_digest_kb, run.hwm_first_digest_kb = memory
                 now = time.perf_counter()
                 if now - started > deadline:
                     raise HarnessError(f"{label}: the tick did not finish within {deadline:.0f} s")
@@ -1306,7 +1449,14 @@ def run_tick(
     stdout = out_path.read_text(errors="replace")
     stderr = err_path.read_text(errors="replace")
     reports = [line for line in stdout.splitlines() if line.startswith("tick at ")]
-    run.report = reports[-1].split(": ", 1)[-1] if reports else "(no report)"
+    if reports:
+        # "planned 500, closed 0, sent 500, ...": keep the counts that are not zero.
+        counts = reports[-1].split(": ", 1)[-1].split(", ")
+        run.report = ", ".join(c for c in counts if not c.endswith(" 0")) or "nothing"
+    else:
+        run.report = "(no report)"
+    hwm = re.search(r"^bench-digest-memory VmHWM:\s+(\d+) kB", stderr, re.MULTILINE)
+    run.peak_rss_kb = int(hwm.group(1)) if hwm else 0
     run.warnings = [
         line for line in stderr.splitlines() if re.search(r"WARNING|ERROR|Traceback", line)
     ]
@@ -1316,14 +1466,19 @@ def run_tick(
     return run
 
 
-def print_ticks(runs: Sequence[TickRun]) -> None:
-    """The tick runs side by side, then peak RSS main / baseline."""
+def print_ticks(
+    runs: Sequence[TickRun], baseline: TickRun | None, main: TickRun, idle: TickRun | None
+) -> None:
+    """The tick runs side by side, then peak RSS of the main run over the baselines'."""
     rows: list[tuple[str, Callable[[TickRun], str]]] = [
         ("teams (digest channels)", lambda r: f"{r.teams:,}"),
-        ("seeding the file", lambda r: f"{r.seed_seconds:.1f} s"),
+        ("seeding the file", lambda r: f"{r.seed_seconds:.1f} s" if r.seed_seconds else "-"),
         ("tick wall time", lambda r: f"{r.wall:.1f} s"),
         ("tick CPU time (user + system)", lambda r: f"{r.cpu_seconds:.1f} s"),
-        ("wall per digest (incl. start-up)", lambda r: ms(r.wall / max(r.digests, 1))),
+        (
+            "wall per digest (incl. start-up)",
+            lambda r: ms(r.wall / r.digests) if r.digests else "-",
+        ),
         (
             "digests posted / channels reached",
             lambda r: f"{r.digests:,} / {r.channels_with_digest:,}",
@@ -1334,9 +1489,16 @@ def print_ticks(runs: Sequence[TickRun]) -> None:
         ("chat.postMessage errors", lambda r: str(r.post_errors)),
         ("tick report", lambda r: r.report),
         ("warnings on stderr", lambda r: str(len(r.warnings))),
-        ("RSS at the first digest", lambda r: mb(r.rss_first_digest_kb)),
+        (
+            "RSS / peak so far at the first digest",
+            lambda r: f"{mb(r.rss_first_digest_kb)} / {mb(r.hwm_first_digest_kb)}",
+        ),
         ("RSS at the last sample", lambda r: mb(r.rss_last_kb)),
-        ("peak RSS (wait4 ru_maxrss)", lambda r: mb(r.peak_rss_kb)),
+        ("peak RSS (VmHWM at exit)", lambda r: mb(r.peak_rss_kb)),
+        (
+            "  wait4 ru_maxrss / spawner's peak",
+            lambda r: f"{mb(r.wait4_maxrss_kb)} / {mb(r.spawner_hwm_kb)}",
+        ),
     ]
     print_table(
         ("okrbot tick", *(run.label for run in runs)),
@@ -1345,14 +1507,19 @@ def print_ticks(runs: Sequence[TickRun]) -> None:
     for run in runs:
         for line in run.warnings[:5]:
             print(f"  [{run.label}] stderr: {line[:200]}")
-    if len(runs) == 2:
-        small, big = runs
+    if baseline is not None:
         print(
-            f"peak RSS, {big.label} / {small.label}: "
-            f"{big.peak_rss_kb / max(small.peak_rss_kb, 1):.2f} for "
-            f"{big.teams / max(small.teams, 1):.0f}x the teams "
-            f"({mb(big.peak_rss_kb - small.peak_rss_kb)} more); "
-            f"wall time {big.wall / max(small.wall, 1e-9):.1f}x"
+            f"peak RSS, {main.label} / {baseline.label}: "
+            f"{main.peak_rss_kb / max(baseline.peak_rss_kb, 1):.2f} for "
+            f"{main.teams / max(baseline.teams, 1):.0f}x the teams "
+            f"({mb(main.peak_rss_kb - baseline.peak_rss_kb)} more); "
+            f"wall time {main.wall / max(baseline.wall, 1e-9):.1f}x"
+        )
+    if idle is not None:
+        print(
+            f"peak RSS, {main.label} / a tick with nothing due: "
+            f"{main.peak_rss_kb / max(idle.peak_rss_kb, 1):.2f} "
+            f"({mb(main.peak_rss_kb - idle.peak_rss_kb)} for sending the digests)"
         )
 
 
@@ -1382,6 +1549,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--teams", type=int, default=500, help="teams (500)")
     parser.add_argument("--runs", type=int, default=200, help="runs of the one-team build (200)")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="passes over all teams from a cleared memo (3)"
+    )
     parser.add_argument("--chart-runs", type=int, default=50, help="chart renders (50)")
     parser.add_argument(
         "--baseline-teams", type=int, default=50, help="teams of the baseline tick (50; 0 skips it)"
@@ -1389,8 +1559,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-tick", action="store_true", help="skip section 4")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args(argv)
-    if args.teams < 1 or args.runs < 1 or args.chart_runs < 1:
-        parser.error("need at least one team, run and chart run")
+    if min(args.teams, args.runs, args.rounds, args.chart_runs) < 1:
+        parser.error("need at least one team, run, round and chart run")
     signal.signal(signal.SIGTERM, _terminate)
     print(
         f"digest of {NOW.isoformat()} ({TODAY:%A %Y-%m-%d} 16:00 in {TIMEZONE}), cycle "
@@ -1414,10 +1584,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"({main_db.stat().st_size / 1e6:.0f} MB)",
                 flush=True,
             )
-            pure = section_pure(teams, args.runs)
+            pure = section_pure(teams, args.runs, args.rounds)
             database = section_database(main_db, teams, pure)
             chart = section_chart(teams[0], args.chart_runs)
             ticks: list[TickRun] = []
+            baseline_tick = idle_tick = None
             if not args.skip_tick:
                 section_title(
                     f"4. The clock's memory: okrbot tick --now {NOW.isoformat()} "
@@ -1428,13 +1599,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     small_db = root / "digest-small.db"
                     small_seconds, _ = seed(small_db, teams[:small])
                     print(f"  [{small} teams] running the tick...", flush=True)
-                    ticks.append(
-                        run_tick(f"{small} teams", teams[:small], small_db, root, small_seconds)
+                    baseline_tick = run_tick(
+                        f"{small} teams", teams[:small], small_db, root, small_seconds
                     )
+                    ticks.append(baseline_tick)
                 print(f"  [{len(teams)} teams] running the tick...", flush=True)
                 ticks.append(run_tick(f"{len(teams)} teams", teams, main_db, root, seconds))
+                print(f"  [{len(teams)} teams] the same tick again: nothing due", flush=True)
+                idle_tick = run_tick(f"{len(teams)} teams, again (idle)", teams, main_db, root, 0)
+                ticks.append(idle_tick)
                 print()
-                print_ticks(ticks)
+                print_ticks(ticks, baseline_tick, ticks[-2], idle_tick)
     except HarnessError as failure:
         print(f"harness failure: {failure}", file=sys.stderr)
         return 1
@@ -1450,19 +1625,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"median {ms(pure.warm.median)} / p95 {ms(pure.warm.p95)} -> "
         f"{verdict(pure.warm.p95 <= TARGET_ONE_MS / 1000)}; from SQLite median "
         f"{ms(database.core.median)} / p95 {ms(database.core.p95)} -> "
-        f"{verdict(database.core.p95 <= TARGET_ONE_MS / 1000)}"
+        f"{verdict(database.core.p95 <= TARGET_ONE_MS / 1000)} (load + build)"
     )
     print(
-        f"{n} teams ≤ {TARGET_ALL_S:g} s: pure {pure.all_cold_wall:.2f} s -> "
-        f"{verdict(pure.all_cold_wall <= TARGET_ALL_S)}; from SQLite {database.core.total:.2f} s "
-        f"-> {verdict(database.core.total <= TARGET_ALL_S)}"
+        f"{n} teams ≤ {TARGET_ALL_S:g} s: pure, cleared memo, median of rounds "
+        f"{pure.all_cold:.2f} s (best {pure.all_cold_best:.2f} s) -> "
+        f"{verdict(pure.all_cold <= TARGET_ALL_S)}; pure, memo as left {pure.all_again:.2f} s -> "
+        f"{verdict(pure.all_again <= TARGET_ALL_S)}; from SQLite {database.core.total:.2f} s -> "
+        f"{verdict(database.core.total <= TARGET_ALL_S)}"
     )
     print(
         f"one chart ≤ {TARGET_CHART_MS:g} ms: median {ms(chart.median)} / p95 {ms(chart.p95)} "
         f"-> {verdict(chart.p95 <= TARGET_CHART_MS / 1000)}"
     )
     if ticks:
-        main_tick = ticks[-1]
+        main_tick = ticks[-2]
         complete = main_tick.digests == n and main_tick.good_uploads == n
         print(
             f"clock with {n} teams: peak RSS {mb(main_tick.peak_rss_kb)} (reported), "
