@@ -23,8 +23,8 @@ from app.store.checkins import (
     active_key_results,
     check_ins_of_week,
     has_answered,
-    history,
     latest_check_ins,
+    weekly_reports,
 )
 from app.store.closing import closing_report
 from app.store.okrs import find_cycle, team_okrs, today_in
@@ -103,14 +103,14 @@ def team_digest(session: Session, *, team: Team, now: dt.datetime) -> Digest | N
     histories = {
         kr_id: [
             WeekReport(
-                period=row.iso_week,
-                value=row.value,
-                confidence=Confidence(row.confidence) if row.confidence else None,
-                skipped=row.skipped,
+                period=week,
+                value=value,
+                confidence=Confidence(confidence) if confidence else None,
+                skipped=skipped,
             )
-            for row in rows
+            for week, value, confidence, skipped in rows
         ]
-        for kr_id, rows in history(session, key_result_ids=kr_ids).items()
+        for kr_id, rows in weekly_reports(session, key_result_ids=kr_ids).items()
     }
     return build_digest(
         team_name=team.name,

@@ -269,6 +269,10 @@ class Dispatcher:
             }
             if slot.kind == SlotKind.digest:
                 return self._plan_digest(session, team, slot, state, now, existing)
+            if existing:
+                # Planned by an earlier tick: the people asked that week are settled, and
+                # re-reading every owner on every tick until the day ends cost the most.
+                return 0
             if slot.kind == SlotKind.prompt:
                 people = owners_of(
                     session, workspace_id=team.workspace_id, team_id=team.id, cycle_id=cycle.id

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.db.models import CheckIn, KeyResult, Member, Objective, Team, utcnow
@@ -137,16 +138,29 @@ def check_ins_of_week(
     return {row.key_result_id: row for row in rows}
 
 
-def history(session: Session, *, key_result_ids: list[int]) -> dict[int, list[CheckIn]]:
-    """Every check-in of these key results, oldest week first."""
-    found: dict[int, list[CheckIn]] = defaultdict(list)
+def weekly_reports(
+    session: Session, *, key_result_ids: list[int]
+) -> dict[int, list[tuple[str, float | None, str | None, bool]]]:
+    """(week, value, confidence, skipped) of every check-in, oldest week first.
+
+    Plain columns: the digest reads hundreds of rows per team, and ORM objects for each
+    cost several times the query.
+    """
+    found: dict[int, list[tuple[str, float | None, str | None, bool]]] = defaultdict(list)
     if key_result_ids:
-        for row in session.exec(
-            select(CheckIn)
+        rows = session.execute(
+            sa.select(
+                col(CheckIn.key_result_id),
+                col(CheckIn.iso_week),
+                col(CheckIn.value),
+                col(CheckIn.confidence),
+                col(CheckIn.skipped),
+            )
             .where(col(CheckIn.key_result_id).in_(key_result_ids))
             .order_by(col(CheckIn.iso_week))
-        ).all():
-            found[row.key_result_id].append(row)
+        )
+        for kr_id, week, value, confidence, skipped in rows:
+            found[kr_id].append((week, value, confidence, skipped))
     return found
 
 

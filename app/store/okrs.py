@@ -201,6 +201,12 @@ def can_edit_key_result(
     )
 
 
+# Built once: creating aliases copies every column, which showed up in profiles.
+_OWNER = aliased(Member)
+_PARENT = aliased(Objective)
+_KR_OWNER = aliased(Member)
+
+
 def team_okrs(session: Session, *, workspace_id: int, team: Team, cycle: Cycle) -> TeamOKRs:
     """A team's active objectives and key results in a cycle, ready to show.
 
@@ -209,8 +215,7 @@ def team_okrs(session: Session, *, workspace_id: int, team: Team, cycle: Cycle) 
     queries themselves.
     """
     assert team.id is not None and cycle.id is not None
-    owner = aliased(Member)
-    parent = aliased(Objective)
+    owner, parent, kr_owner = _OWNER, _PARENT, _KR_OWNER
     objective_rows = session.execute(
         sa.select(
             col(Objective.id),
@@ -235,7 +240,6 @@ def team_okrs(session: Session, *, workspace_id: int, team: Team, cycle: Cycle) 
     ).all()
     krs_by_objective: dict[int, list[KeyResultSnapshot]] = defaultdict(list)
     if objective_rows:
-        kr_owner = aliased(Member)
         for row in session.execute(
             sa.select(
                 col(KeyResult.id),

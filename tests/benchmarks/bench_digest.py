@@ -117,7 +117,7 @@ from app.domain.types import Confidence, KRKind
 from app.slack.limits import message_errors
 from app.slack.views.digest import build_digest_messages
 from app.standin.server import SlackStandIn
-from app.store.checkins import history
+from app.store.checkins import weekly_reports
 from app.store.okrs import find_cycle, team_okrs
 
 TIMEZONE = "Europe/Berlin"
@@ -1150,7 +1150,7 @@ def step_breakdown(db_path: Path, teams: Sequence[TeamData]) -> None:
     steps: dict[str, list[float]] = {
         "find_cycle": [],
         "team_okrs (2 queries, plain columns)": [],
-        "history (CheckIn ORM rows)": [],
+        "weekly_reports (plain columns)": [],
         "  same SELECT, sqlite3 alone": [],
         "rows -> WeekReport": [],
         "build_digest": [],
@@ -1172,15 +1172,15 @@ def step_breakdown(db_path: Path, teams: Sequence[TeamData]) -> None:
                 okrs = team_okrs(session, workspace_id=row.workspace_id, team=row, cycle=cycle)
                 t2 = time.perf_counter()
                 kr_ids = [kr.id for objective in okrs.objectives for kr in objective.key_results]
-                found = history(session, key_result_ids=kr_ids)
+                found = weekly_reports(session, key_result_ids=kr_ids)
                 t3 = time.perf_counter()
                 histories = {
                     kr_id: [
                         WeekReport(
-                            period=r.iso_week,
-                            value=r.value,
-                            confidence=Confidence(r.confidence) if r.confidence else None,
-                            skipped=r.skipped,
+                            period=r[0],
+                            value=r[1],
+                            confidence=Confidence(r[2]) if r[2] else None,
+                            skipped=r[3],
                         )
                         for r in check_ins
                     ]

@@ -73,13 +73,20 @@ def _summary(digest: Digest) -> str:
     lines = [f"• *{digest.updated} of {digest.total}* key results updated this week."]
 
     def named(krs: tuple, label: str) -> None:
-        if krs:
-            items = ", ".join(
-                f"{key_result_ref(kr.id)} {escape(kr.title[:60])}"
-                + (f" (<@{kr.owner}>)" if kr.owner else "")
-                for kr in krs
+        # Whole items only, so a long list never cuts through an escape or a mention.
+        if not krs:
+            return
+        items: list[str] = []
+        budget = SECTION_TEXT_MAX // 3
+        for kr in krs:
+            item = f"{key_result_ref(kr.id)} {escape(kr.title[:60])}" + (
+                f" (<@{kr.owner}>)" if kr.owner else ""
             )
-            lines.append(f"• {label}: {items}")
+            if sum(len(i) + 2 for i in items) + len(item) > budget:
+                items.append(f"and {len(krs) - len(items)} more")
+                break
+            items.append(item)
+        lines.append(f"• {label}: {', '.join(items)}")
 
     named(digest.off_track, "🔴 Off track")
     named(digest.at_risk, "🟡 At risk")
