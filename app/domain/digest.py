@@ -74,18 +74,25 @@ class Digest:
     history: tuple[tuple[str, tuple[float | None, ...]], ...]
 
 
-def _value_at(kr: KeyResultSnapshot, weeks: Sequence[WeekReport], period: str) -> float | None:
-    """The key result's value as it stood at the end of `period`."""
+def _values_at(
+    kr: KeyResultSnapshot, history: Sequence[WeekReport], periods: Sequence[str]
+) -> list[float | None]:
+    """The key result's value as it stood at the end of each of `periods` (ascending).
+
+    `history` is the reported weeks, oldest first; one pass serves every period.
+    """
     value = kr.start if kr.kind != KRKind.milestone else 0.0
-    for week in reported(weeks):
-        if week.period > period:
-            break
-        value = week.value
-    return value
+    values: list[float | None] = []
+    index = 0
+    for period in periods:
+        while index < len(history) and history[index].period <= period:
+            value = history[index].value
+            index += 1
+        values.append(value)
+    return values
 
 
-def _progress_at(kr: KeyResultSnapshot, weeks: Sequence[WeekReport], period: str) -> float | None:
-    value = _value_at(kr, weeks, period)
+def _progress(kr: KeyResultSnapshot, value: float | None) -> float | None:
     if kr.target is None and kr.kind != KRKind.milestone:
         return None
     return progress_of(kr.kind, start=kr.start, target=kr.target or 0.0, current=value)
@@ -98,13 +105,15 @@ def _previous_period(period: str) -> str:
 
 
 def _key_result_line(
-    kr: KeyResultSnapshot, weeks: Sequence[WeekReport], period: str, last_period: str
+    kr: KeyResultSnapshot,
+    weeks: Sequence[WeekReport],
+    period: str,
+    value_before: float | None,
 ) -> KeyResultLine:
     this_week = next((w for w in weeks if w.period == period), None)
     updated = this_week is not None and not this_week.skipped and this_week.value is not None
     now = kr.progress
-    before = _progress_at(kr, weeks, last_period)
-    value_before = _value_at(kr, weeks, last_period)
+    before = _progress(kr, value_before)
     return KeyResultLine(
         key_result=kr,
         progress=now,
@@ -132,18 +141,37 @@ def build_digest(
     period = iso_period(today)
     last_period = _previous_period(period)
     week, weeks = cycle.week_of(today)
+    week_periods = [iso_period(cycle.start + dt.timedelta(days=7 * index)) for index in range(week)]
+    # Each key result's value at the end of last week and of every week so far, in one pass.
+    wanted = sorted({last_period, *week_periods})
     lines = []
+    history = []
     for objective in objectives:
-        kr_lines = tuple(
-            _key_result_line(kr, histories.get(kr.id, ()), period, last_period)
-            for kr in objective.key_results
-        )
+        kr_lines = []
+        per_week: list[list[float | None]] = []
+        before_values: list[float | None] = []
+        for kr in objective.key_results:
+            weeks_of_kr = histories.get(kr.id, ())
+            values = dict(zip(wanted, _values_at(kr, reported(weeks_of_kr), wanted), strict=True))
+            kr_lines.append(_key_result_line(kr, weeks_of_kr, period, values[last_period]))
+            before_values.append(values[last_period])
+            per_week.append([_progress(kr, values[p]) for p in week_periods])
         progress = objective.progress
         before = objective_progress(
-            _progress_at(kr, histories.get(kr.id, ()), last_period) for kr in objective.key_results
+            _progress(kr, value)
+            for kr, value in zip(objective.key_results, before_values, strict=True)
         )
         change = progress - before if progress is not None and before is not None else None
-        lines.append(ObjectiveLine(objective, progress, change, kr_lines))
+        lines.append(ObjectiveLine(objective, progress, change, tuple(kr_lines)))
+        history.append(
+            (
+                objective.title,
+                tuple(
+                    objective_progress(points[index] for points in per_week)
+                    for index in range(len(week_periods))
+                ),
+            )
+        )
     every = [line for objective in lines for line in objective.key_results]
     moves = sorted(
         (
@@ -153,19 +181,6 @@ def build_digest(
         ),
         key=lambda move: -abs(move.progress_change),
     )[:BIGGEST_MOVES]
-    week_periods = [iso_period(cycle.start + dt.timedelta(days=7 * index)) for index in range(week)]
-    history = tuple(
-        (
-            objective.title,
-            tuple(
-                objective_progress(
-                    _progress_at(kr, histories.get(kr.id, ()), p) for kr in objective.key_results
-                )
-                for p in week_periods
-            ),
-        )
-        for objective in objectives
-    )
     return Digest(
         team_name=team_name,
         cycle_label=cycle.label,
@@ -181,5 +196,5 @@ def build_digest(
             line.key_result for line in every if line.confidence == Confidence.off_track
         ),
         moves=tuple(moves),
-        history=history,
+        history=tuple(history),
     )
