@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from app.checkins.content import Outgoing, digest_outgoing, team_digest
 from app.checkins.dispatch import post_outgoing
+from app.db.models import Cycle, Team
 from app.domain.coach import check_key_result
 from app.domain.cycles import parse_cycle_label, quarter_of
 from app.domain.okrs import TeamOKRs
@@ -38,7 +39,6 @@ from app.store.closing import close_cycle, closing_report, is_closed
 from app.store.directory import (
     ensure_member,
     find_team,
-    get_team,
     is_team_admin,
     list_teams,
     teams_of_member,
@@ -371,12 +371,32 @@ def _cycle_option(args: list[str]) -> tuple[str | None, list[str]]:
     return label, rest
 
 
-def _team_list(session: Any, *, workspace_id: int, team: Any, label: str) -> list[dict[str, Any]]:
-    """A team's list for a cycle: live progress, or the frozen scores once closed."""
-    cycle = find_cycle(session, workspace_id=workspace_id, label=label)
-    if cycle is None:
+def _team_list(
+    session: Any,
+    *,
+    workspace_id: int,
+    team: Any,
+    label: str,
+    cycle_id: int | None = None,
+    maybe_closed: bool = True,
+) -> list[dict[str, Any]]:
+    """A team's list for a cycle: live progress, or the frozen scores once closed.
+
+    The hot path passes what it already knows (the cycle's id, and whether it may be
+    closed) to spare a rebuild those lookups.
+    """
+    cycle = (
+        session.get(Cycle, cycle_id)
+        if cycle_id
+        else find_cycle(session, workspace_id=workspace_id, label=label)
+    )
+    if cycle is None or cycle.workspace_id != workspace_id:
         return build_okr_list_messages(TeamOKRs(team.id or 0, team.name, label, []))
-    closed = closing_report(session, workspace_id=workspace_id, team=team, cycle=cycle)
+    closed = (
+        closing_report(session, workspace_id=workspace_id, team=team, cycle=cycle)
+        if maybe_closed
+        else None
+    )
     if closed is not None:
         return build_closed_list_messages(closed)
     return build_okr_list_messages(
@@ -413,13 +433,22 @@ def _my_lists(
             key = (workspace_id, row.id, label)
             cached = services.list_cache.get(key, revision)
             if cached is None:
-                stale.append((len(messages), key, revision, row.id, label))
+                stale.append((len(messages), key, revision, row.id, label, cycle_id))
             messages.append({"cached": cached})
     if stale:
         with services.db.read() as session:
-            for index, key, revision, team_id, label in stale:
-                team = get_team(session, workspace_id=workspace_id, team_id=team_id)
-                built = _team_list(session, workspace_id=workspace_id, team=team, label=label)
+            for index, key, revision, team_id, label, cycle_id in stale:
+                team = session.get(Team, team_id)
+                # The revision's first figure counts the team's closings of this cycle.
+                maybe_closed = revision[2] is None or bool(revision[2][0])
+                built = _team_list(
+                    session,
+                    workspace_id=workspace_id,
+                    team=team,
+                    label=label,
+                    cycle_id=cycle_id,
+                    maybe_closed=maybe_closed,
+                )
                 services.list_cache.put(key, revision, built)
                 messages[index] = {"cached": built}
     return [payload for entry in messages for payload in entry["cached"]]
