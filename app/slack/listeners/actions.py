@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from logging import Logger
 from typing import Any
 
@@ -43,6 +45,30 @@ def _reply(respond: Respond, payload: dict[str, Any]) -> None:
     respond(**payload, response_type="ephemeral", replace_original=False)
 
 
+def acked(what: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Ack at once, then run the handler; an unexpected failure is logged and the person
+    gets a private "that didn't work" instead of silence.
+
+    The handler still declares `ack`, `respond` and `logger`: Bolt injects arguments by
+    the handler's own signature.
+    """
+
+    def decorate(handler: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(handler)
+        def wrapper(**kwargs: Any) -> None:
+            kwargs["ack"]()
+            try:
+                handler(**kwargs)
+            except Exception:
+                kwargs["logger"].exception("Failed to %s", what)
+                _reply(kwargs["respond"], build_notice(GENERIC_FAILURE))
+
+        return wrapper
+
+    return decorate
+
+
+@acked("handle the list menu")
 def handle_list_menu(
     ack: Ack,
     body: dict[str, Any],
@@ -54,31 +80,27 @@ def handle_list_menu(
     logger: Logger,
 ) -> None:
     """Edit or archive what was picked in a list's "Edit or archive…" menu."""
-    ack()
-    try:
-        verb, _, target = action["selected_option"]["value"].partition(":")
-        ref = parse_ref(target if target.startswith("kr") else f"o{target}")
-        if ref is None:
-            _reply(respond, build_notice("That menu no longer knows what to change."))
-            return
-        caller = caller_of(services, context, create=True)
-        if verb == ids.MENU_EDIT:
-            problem = open_edit(
-                services=services,
-                caller=caller,
-                ref=ref,
-                client=client,
-                trigger_id=body["trigger_id"],
-            )
-            if problem:
-                _reply(respond, build_notice(problem))
-        elif verb == ids.MENU_ARCHIVE:
-            _reply(respond, archive(services=services, caller=caller, ref=ref))
-    except Exception:
-        logger.exception("Failed to handle the list menu")
-        _reply(respond, build_notice(GENERIC_FAILURE))
+    verb, _, target = action["selected_option"]["value"].partition(":")
+    ref = parse_ref(target if target.startswith("kr") else f"o{target}")
+    if ref is None:
+        _reply(respond, build_notice("That menu no longer knows what to change."))
+        return
+    caller = caller_of(services, context, create=True)
+    if verb == ids.MENU_EDIT:
+        problem = open_edit(
+            services=services,
+            caller=caller,
+            ref=ref,
+            client=client,
+            trigger_id=body["trigger_id"],
+        )
+        if problem:
+            _reply(respond, build_notice(problem))
+    elif verb == ids.MENU_ARCHIVE:
+        _reply(respond, archive(services=services, caller=caller, ref=ref))
 
 
+@acked("undo an archive")
 def handle_undo_archive(
     ack: Ack,
     action: dict[str, Any],
@@ -88,18 +110,13 @@ def handle_undo_archive(
     logger: Logger,
 ) -> None:
     """Restore what was just archived."""
-    ack()
-    try:
-        ref = parse_ref(action.get("value", ""))
-        if ref is None:
-            _reply(respond, build_notice("That button no longer knows what to restore."))
-            return
-        caller = caller_of(services, context, create=True)
-        restored = archive(services=services, caller=caller, ref=ref, restore=True)
-        respond(**restored, response_type="ephemeral", replace_original=True)
-    except Exception:
-        logger.exception("Failed to undo an archive")
-        _reply(respond, build_notice(GENERIC_FAILURE))
+    ref = parse_ref(action.get("value", ""))
+    if ref is None:
+        _reply(respond, build_notice("That button no longer knows what to restore."))
+        return
+    caller = caller_of(services, context, create=True)
+    restored = archive(services=services, caller=caller, ref=ref, restore=True)
+    respond(**restored, response_type="ephemeral", replace_original=True)
 
 
 def handle_back_to_texts(
@@ -165,6 +182,7 @@ def _message_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return container.get("channel_id"), container.get("message_ts")
 
 
+@acked("open the check-in")
 def handle_checkin_update(
     ack: Ack,
     body: dict[str, Any],
@@ -176,28 +194,24 @@ def handle_checkin_update(
     logger: Logger,
 ) -> None:
     """The prompt's "Update" button: the check-in modal, prefilled."""
-    ack()
-    try:
-        team_id, period = _button_scope(action)
-        channel, message_ts = _message_of(body)
-        problem = open_checkin(
-            services=services,
-            caller=caller_of(services, context, create=True),
-            client=client,
-            trigger_id=body["trigger_id"],
-            team_id=team_id,
-            period=period,
-            channel=channel,
-            message_ts=message_ts,
-        )
-        if problem:
-            _reply(respond, build_notice(problem))
-    except Exception:
-        logger.exception("Failed to open the check-in")
-        _reply(respond, build_notice(GENERIC_FAILURE))
+    team_id, period = _button_scope(action)
+    channel, message_ts = _message_of(body)
+    problem = open_checkin(
+        services=services,
+        caller=caller_of(services, context, create=True),
+        client=client,
+        trigger_id=body["trigger_id"],
+        team_id=team_id,
+        period=period,
+        channel=channel,
+        message_ts=message_ts,
+    )
+    if problem:
+        _reply(respond, build_notice(problem))
 
 
 def _quick_answer(skip: bool):  # type: ignore[no-untyped-def]
+    @acked("record a one-click check-in")
     def handle_quick_answer(
         ack: Ack,
         body: dict[str, Any],
@@ -209,35 +223,31 @@ def _quick_answer(skip: bool):  # type: ignore[no-untyped-def]
         logger: Logger,
     ) -> None:
         """One click: "No change this week" or "Skip, I'm away"."""
-        ack()
-        try:
-            team_id, period = _button_scope(action)
-            result = record_quick_answer(
-                services=services,
-                caller=caller_of(services, context, create=True),
-                team_id=team_id,
-                period=period,
-                skip=skip,
-            )
-            if isinstance(result, str):
-                _reply(respond, build_notice(result))
-                return
-            scope, entries = result
-            refresh_prompts(
-                services=services,
-                client=client,
-                scope=scope,
-                summary=summary_of(entries),
-                also=_message_of(body),
-                caller=caller_of(services, context),
-            )
-        except Exception:
-            logger.exception("Failed to record a one-click check-in")
-            _reply(respond, build_notice(GENERIC_FAILURE))
+        team_id, period = _button_scope(action)
+        result = record_quick_answer(
+            services=services,
+            caller=caller_of(services, context, create=True),
+            team_id=team_id,
+            period=period,
+            skip=skip,
+        )
+        if isinstance(result, str):
+            _reply(respond, build_notice(result))
+            return
+        scope, entries = result
+        refresh_prompts(
+            services=services,
+            client=client,
+            scope=scope,
+            summary=summary_of(entries),
+            also=_message_of(body),
+            caller=caller_of(services, context),
+        )
 
     return handle_quick_answer
 
 
+@acked("carry a key result over")
 def handle_carry_over(
     ack: Ack,
     body: dict[str, Any],
@@ -249,51 +259,44 @@ def handle_carry_over(
     logger: Logger,
 ) -> None:
     """Carry one unfinished key result of a closed cycle into the next one."""
-    ack()
-    try:
-        kr_id = parse_carry_value(action.get("value"))
-        caller = caller_of(services, context, create=True)
-        if kr_id is None:
-            _reply(respond, build_notice("That button no longer knows what to carry."))
+    kr_id = parse_carry_value(action.get("value"))
+    caller = caller_of(services, context, create=True)
+    if kr_id is None:
+        _reply(respond, build_notice("That button no longer knows what to carry."))
+        return
+    with services.db.write() as session:
+        scope = key_result_scope(session, workspace_id=caller.workspace_id, key_result_id=kr_id)
+        found = load_item(session, caller, Ref("key_result", kr_id))
+        if scope is None or found is None:
+            _reply(respond, build_notice(f"There is no KR{kr_id} to carry."))
             return
-        with services.db.write() as session:
-            scope = key_result_scope(session, workspace_id=caller.workspace_id, key_result_id=kr_id)
-            found = load_item(session, caller, Ref("key_result", kr_id))
-            if scope is None or found is None:
-                _reply(respond, build_notice(f"There is no KR{kr_id} to carry."))
-                return
-            team, cycle = scope
-            if not may_change(session, caller, *found):
-                _reply(
-                    respond,
-                    build_notice(
-                        denied_message(
-                            session,
-                            caller.workspace_id,
-                            Ref("key_result", kr_id),
-                            found[0].owner_id,
-                        )
-                    ),
-                )
-                return
-            carry_over(
-                session,
-                workspace_id=caller.workspace_id,
-                team=team,
-                from_cycle=cycle,
-                key_result_ids=[kr_id],
-                now=services.now(),
+        team, cycle = scope
+        if not may_change(session, caller, *found):
+            _reply(
+                respond,
+                build_notice(
+                    denied_message(
+                        session,
+                        caller.workspace_id,
+                        Ref("key_result", kr_id),
+                        found[0].owner_id,
+                    )
+                ),
             )
-            report = closing_report(
-                session, workspace_id=caller.workspace_id, team=team, cycle=cycle
-            )
-        page = closing_message_for(report, kr_id) if report else None
-        channel, ts = _message_of(body)
-        if page and channel and ts:
-            client.chat_update(channel=channel, ts=ts, **page)
-    except Exception:
-        logger.exception("Failed to carry a key result over")
-        _reply(respond, build_notice(GENERIC_FAILURE))
+            return
+        carry_over(
+            session,
+            workspace_id=caller.workspace_id,
+            team=team,
+            from_cycle=cycle,
+            key_result_ids=[kr_id],
+            now=services.now(),
+        )
+        report = closing_report(session, workspace_id=caller.workspace_id, team=team, cycle=cycle)
+    page = closing_message_for(report, kr_id) if report else None
+    channel, ts = _message_of(body)
+    if page and channel and ts:
+        client.chat_update(channel=channel, ts=ts, **page)
 
 
 def handle_open_new(
