@@ -50,21 +50,17 @@ def _settings() -> Settings:
 
 def secrets_of(settings: Settings) -> list[str]:
     """The configured secrets, for scrubbing logs."""
-    return [
-        secret.get_secret_value()
-        for secret in (
-            settings.slack_bot_token,
-            settings.slack_signing_secret,
-            settings.slack_app_token,
-        )
-        if secret is not None
-    ]
+    return settings.secrets()
 
 
 def _logging(settings: Settings) -> None:
     from app.logs import configure_logging
 
-    configure_logging(settings.log_level, secrets=secrets_of(settings))
+    configure_logging(
+        settings.log_level,
+        secrets=secrets_of(settings),
+        json_lines=settings.log_format == "json",
+    )
 
 
 def _database(settings: Settings):  # type: ignore[no-untyped-def]
@@ -81,7 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from app.server import LocalServer, Starting
 
     settings = _settings()
-    settings.require("slack_bot_token", "slack_signing_secret")
+    settings.require_slack()
     _logging(settings)
     # Listen first: /healthz answers while the app is still being imported and built.
     starting = Starting()

@@ -13,7 +13,9 @@ from app.db import Database
 from app.db.migrate import ensure_schema
 from app.services import Services, utc_now
 from app.settings import Settings
+from app.slack import ids
 from app.slack.app_factory import create_bolt_app, create_web_client
+from app.slack.install import Installer
 from app.web import OkrbotWSGI
 
 
@@ -26,6 +28,7 @@ class Runtime:
     services: Services
     bolt: App
     wsgi: OkrbotWSGI
+    installer: Installer | None = None
 
 
 def build_runtime(
@@ -36,20 +39,43 @@ def build_runtime(
     migrate: bool = True,
 ) -> Runtime:
     """Build the app; an empty or older database is migrated first (unless `migrate=False`)."""
-    settings.require("slack_bot_token", "slack_signing_secret")
-    assert settings.slack_bot_token is not None and settings.slack_signing_secret is not None
+    settings.require_slack()
+    assert settings.slack_signing_secret is not None
     db = Database(settings.database_url)
     if migrate:
         ensure_schema(db.engine)
-    services = Services(db=db, clock=clock)
-    client = client or create_web_client(
-        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
-    )
+    installer = build_installer(settings, db)
+    services = Services(db=db, clock=clock, installer=installer)
+    if client is None:
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        client = create_web_client(
+            token=None if installer else token, base_url=settings.slack_api_url
+        )
     bolt = create_bolt_app(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         services=services,
+        installer=installer,
     )
     return Runtime(
-        settings=settings, db=db, services=services, bolt=bolt, wsgi=OkrbotWSGI(bolt, db)
+        settings=settings,
+        db=db,
+        services=services,
+        bolt=bolt,
+        wsgi=OkrbotWSGI(bolt, db),
+        installer=installer,
+    )
+
+
+def build_installer(settings: Settings, db: Database) -> Installer | None:
+    """The OAuth installer in multi-workspace mode; None in single-workspace token mode."""
+    if not settings.multi_workspace:
+        return None
+    assert settings.slack_client_id is not None and settings.slack_client_secret is not None
+    return Installer(
+        db=db,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret.get_secret_value(),
+        scopes=ids.BOT_SCOPES,
+        api_url=settings.slack_api_url,
     )

@@ -48,6 +48,11 @@ class ListCache:
             return None
         return entry[2]
 
+    def clear(self) -> None:
+        """Forget every entry (after a workspace's data is deleted)."""
+        with self._lock:
+            self._entries.clear()
+
     def put(self, key: Any, revision: Any, messages: list[dict[str, Any]]) -> None:
         """Remember messages built for a revision."""
         with self._lock:
@@ -65,6 +70,8 @@ class Services:
     _workspace_ids: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
     _cycle_ids: dict[tuple[int, str], int] = field(default_factory=dict, repr=False)
     list_cache: ListCache = field(default_factory=lambda: ListCache(), repr=False)
+    # The OAuth installer (app.slack.install.Installer) in multi-workspace mode, else None.
+    installer: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def now(self) -> dt.datetime:

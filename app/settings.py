@@ -8,6 +8,7 @@ refuses to start without its tokens, naming the missing variable.
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,9 +32,14 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # OAuth install into many workspaces: set both instead of SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
     slack_api_url: str | None = None
     log_level: str = "INFO"
+    # "json": one JSON object per line, for log shippers.
+    log_format: Literal["text", "json"] = "text"
     # Client-side pacing of chat.postMessage during a fan-out, per process.
     slack_posts_per_second: float = 20.0
     # How often `okrbot clock` looks for due work.
@@ -69,7 +75,19 @@ class Settings(BaseSettings):
             return value + "/"
         return value or None
 
-    @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_log_format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_client_id",
+        "slack_client_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -79,6 +97,28 @@ class Settings(BaseSettings):
         for name in names:
             if getattr(self, name) is None:
                 raise MissingSettingError(name.upper())
+
+    @property
+    def multi_workspace(self) -> bool:
+        """OAuth install into many workspaces, when a client id or secret is configured."""
+        return self.slack_client_id is not None or self.slack_client_secret is not None
+
+    def require_slack(self) -> None:
+        """Require what serving Slack needs: a bot token, or an OAuth client id and secret."""
+        if self.multi_workspace:
+            self.require("slack_client_id", "slack_client_secret", "slack_signing_secret")
+        else:
+            self.require("slack_bot_token", "slack_signing_secret")
+
+    def secrets(self) -> list[str]:
+        """Every configured secret's value, for scrubbing logs."""
+        values = (
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.slack_client_secret,
+        )
+        return [secret.get_secret_value() for secret in values if secret is not None]
 
     @property
     def socket_mode(self) -> bool:

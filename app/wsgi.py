@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from app.cli import secrets_of
 from app.logs import configure_logging
 from app.runtime import build_runtime
 from app.settings import MissingSettingError, Settings
@@ -12,7 +11,9 @@ from app.settings import MissingSettingError, Settings
 
 def _build():  # type: ignore[no-untyped-def]
     settings = Settings()
-    configure_logging(settings.log_level, secrets=secrets_of(settings))
+    configure_logging(
+        settings.log_level, secrets=settings.secrets(), json_lines=settings.log_format == "json"
+    )
     try:
         return build_runtime(settings).wsgi
     except MissingSettingError as missing:

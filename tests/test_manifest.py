@@ -99,3 +99,10 @@ def test_manifest_asks_for_exactly_the_scopes_the_code_needs(manifest: dict) -> 
     assert unknown == set(), f"add these methods' scopes to METHOD_SCOPES: {unknown}"
     needed = set().union(*(METHOD_SCOPES[m] for m in called)) | FEATURE_SCOPES
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(needed)
+    # ...and the OAuth install asks for the same ones.
+    assert sorted(ids.BOT_SCOPES) == sorted(needed)
+
+
+def test_manifest_redirects_oauth_installs_to_the_apps_callback(manifest: dict) -> None:
+    urls = manifest["oauth_config"]["redirect_urls"]
+    assert [url.rsplit("/", 2)[-2:] for url in urls] == [["slack", "oauth_redirect"]]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from sqlmodel import col, select
 
 from app.checkins.content import Outgoing, delivery_payload
@@ -38,6 +38,7 @@ from app.domain.schedule import (
     zone_of,
 )
 from app.slack import ids
+from app.slack.install import NotInstalledError
 from app.store.checkins import has_answered, owners_of
 from app.store.closing import close_cycle, due_for_closing, is_closed
 from app.store.okrs import find_cycle, today_in
@@ -161,6 +162,8 @@ class Dispatcher:
     db: Database
     client: WebClient
     pacer: Pacer = field(default_factory=lambda: Pacer(None))
+    # Multi-workspace mode: the client for each workspace (its own token). None: `client`.
+    client_for: Callable[[int], WebClient] | None = None
     process_id: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
     lease: dt.timedelta = LEASE
     crash_at: str | None = None
@@ -221,6 +224,9 @@ class Dispatcher:
                         },
                         keys=("team_id", "period", "kind", "recipient"),
                     )
+
+    def _client(self, workspace_id: int) -> WebClient:
+        return self.client if self.client_for is None else self.client_for(workspace_id)
 
     def _checkpoint(self, name: str) -> None:
         # A real kill, for tests of what survives one: no cleanup, no commit.
@@ -462,7 +468,8 @@ class Dispatcher:
         self.pacer.wait()
         try:
             first = outgoing.messages[0]
-            response = self.client.chat_postMessage(
+            client = self._client(delivery.workspace_id)
+            response = client.chat_postMessage(
                 channel=delivery.recipient,
                 text=first["text"],
                 blocks=first["blocks"],
@@ -471,7 +478,7 @@ class Dispatcher:
                     "event_payload": {"delivery_id": delivery_id},
                 },
             )
-        except (SlackApiError, OSError) as failure:
+        except (SlackApiError, SlackTokenRotationError, OSError, NotInstalledError) as failure:
             error = (
                 str(failure.response.get("error"))
                 if isinstance(failure, SlackApiError)
@@ -506,7 +513,7 @@ class Dispatcher:
         report.sent += 1
         self._checkpoint("recorded")
         post_follow_ups(
-            self.client,
+            client,
             outgoing,
             channel=response.get("channel"),
             ts=response.get("ts"),
@@ -530,7 +537,7 @@ class Dispatcher:
             assert delivery.id is not None
             try:
                 found = self._find_posted(delivery)
-            except (SlackApiError, OSError) as failure:
+            except (SlackApiError, SlackTokenRotationError, OSError, NotInstalledError) as failure:
                 # Unknown whether it went out: leave it for a later tick rather than risk a
                 # second message.
                 logger.warning("Could not check delivery %s: %s", delivery.id, failure)
@@ -556,13 +563,14 @@ class Dispatcher:
 
     def _find_posted(self, delivery: Delivery) -> tuple[str, str] | None:
         """The (channel, ts) of the message this delivery posted, if Slack has it."""
+        client = self._client(delivery.workspace_id)
         claimed = _as_utc(delivery.claimed_at or delivery.slot_at)
         if delivery.kind in (DeliveryKind.digest, DeliveryKind.closing):
             channel = delivery.recipient
         else:
-            channel = self.client.conversations_open(users=delivery.recipient)["channel"]["id"]
+            channel = client.conversations_open(users=delivery.recipient)["channel"]["id"]
         # A generous window: the bot posts a few messages a week into each DM.
-        history = self.client.conversations_history(
+        history = client.conversations_history(
             channel=channel,
             oldest=f"{(claimed - dt.timedelta(days=1)).timestamp():.6f}",
             include_all_metadata=True,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from app.checkins.dispatch import Dispatcher, Pacer, TickReport
 from app.db import Database
 from app.db.migrate import ensure_schema
+from app.db.platform import forget_processed_events
 from app.settings import Settings
 from app.slack.app_factory import create_web_client
 
@@ -16,16 +17,25 @@ logger = logging.getLogger("okrbot.clock")
 
 
 def build_dispatcher(settings: Settings, *, crash_at: str | None = None) -> Dispatcher:
-    """A dispatcher for the configured database and Slack workspace."""
-    settings.require("slack_bot_token")
-    assert settings.slack_bot_token is not None
+    """A dispatcher for the configured database and Slack workspace(s)."""
+    from app.runtime import build_installer
+    from app.slack.install import WorkspaceClients
+
+    if not settings.multi_workspace:
+        settings.require("slack_bot_token")
     db = Database(settings.database_url)
     ensure_schema(db.engine)
-    client = create_web_client(
-        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
-    )
+    installer = build_installer(settings, db)
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = create_web_client(token=None if installer else token, base_url=settings.slack_api_url)
     return Dispatcher(
-        db=db, client=client, pacer=Pacer(settings.slack_posts_per_second), crash_at=crash_at
+        db=db,
+        client=client,
+        pacer=Pacer(settings.slack_posts_per_second),
+        crash_at=crash_at,
+        client_for=(
+            WorkspaceClients(db=db, installer=installer).for_workspace if installer else None
+        ),
     )
 
 
@@ -47,6 +57,7 @@ def run_clock(
             report: TickReport = dispatcher.tick(now())
             if report.sent or report.missed or report.failed or report.reconciled:
                 logger.info("Tick: %s", report)
+            forget_processed_events(dispatcher.db, now())
         except Exception:
             logger.exception("Failed to run a tick; the next one will try again")
 

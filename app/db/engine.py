@@ -74,6 +74,11 @@ class Database:
         self.engine = create_db_engine(self.url, **engine_kwargs)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
 
+    @property
+    def write_engine(self) -> Engine:
+        """The engine for code that opens its own read-then-write transactions."""
+        return self._write_engine
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; it never commits.

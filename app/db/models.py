@@ -274,3 +274,6 @@ class CycleClose(SQLModel, table=True):
     closed_by_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     # True when the scheduler closed it after the end date, rather than a team admin.
     automatic: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+
+
+from app.db import platform as _platform  # noqa: E402,F401  (Slack OAuth, event and lease tables)

@@ -12,7 +12,23 @@ COMMANDS: Final = (OKR_COMMAND,)
 
 # Events API subscriptions (also listed in manifest.yml).
 EVENT_APP_HOME_OPENED: Final = "app_home_opened"
-BOT_EVENTS: Final = (EVENT_APP_HOME_OPENED,)
+EVENT_APP_UNINSTALLED: Final = "app_uninstalled"
+EVENT_TOKENS_REVOKED: Final = "tokens_revoked"
+BOT_EVENTS: Final = (EVENT_APP_HOME_OPENED, EVENT_APP_UNINSTALLED, EVENT_TOKENS_REVOKED)
+
+# The bot scopes an install asks for (also in manifest.yml; a test derives them from the
+# Web API calls the code makes).
+BOT_SCOPES: Final = (
+    "channels:history",
+    "chat:write",
+    "chat:write.public",
+    "commands",
+    "files:write",
+    "groups:history",
+    "im:history",
+    "im:write",
+    "users:read",
+)
 
 # View callback ids.
 VIEW_NEW_OBJECTIVE: Final = "okr_new_texts"

@@ -30,10 +30,12 @@ from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.slack.limits import iter_elements, message_problems, view_problems
+from app.standin.oauth import OAuthAuthority, OAuthError
+from app.standin.oauth import Workspace as OAuthWorkspace
 
 # Slack lets a trigger_id be exchanged once, within three seconds of the interaction.
 TRIGGER_TTL_SECONDS = 3.0
@@ -87,6 +89,8 @@ class Call:
     response: dict[str, Any]
     status: int
     at: float
+    # The workspace whose token made the call (None for calls without a valid token).
+    team_id: str | None = None
 
 
 @dataclass
@@ -265,6 +269,9 @@ class SlackStandIn:
         self._uploads: dict[str, _Upload] = {}
         self._last_ts = (0, 0)
         self._counter = 0
+        self._caller_team: str | None = None
+        self.oauth = OAuthAuthority(clock=self.clock, bot_user_id=bot_user_id, app_id=app_id)
+        self.oauth.workspaces[team_id] = OAuthWorkspace(team_id, team_name, enterprise_id)
         self.add_channel("C0GENERAL", name="general")
 
     # ------------------------------------------------------------------ lifecycle
@@ -379,14 +386,21 @@ class SlackStandIn:
         with self._lock:
             self._calls.clear()
 
-    def _record(self, method: str, args: dict[str, Any], reply: _Reply) -> None:
+    def _record(
+        self, method: str, args: dict[str, Any], reply: _Reply, *, team_id: str | None = None
+    ) -> None:
         response = reply.body if isinstance(reply.body, dict) else {"ok": reply.status == 200}
         if isinstance(reply.body, str) and reply.status != 200:
             response = {"ok": False, "error": reply.body}
         with self._lock:
             self._calls.append(
                 Call(
-                    method, copy.deepcopy(args), copy.deepcopy(response), reply.status, self.clock()
+                    method,
+                    copy.deepcopy(args),
+                    copy.deepcopy(response),
+                    reply.status,
+                    self.clock(),
+                    team_id,
                 )
             )
 
@@ -560,10 +574,69 @@ class SlackStandIn:
 
     # ------------------------------------------------------------------ HTTP entry
 
+    # ------------------------------------------------------------------ OAuth installs
+
+    def enable_oauth(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        rotation: bool = False,
+        lifetime_seconds: int = 43_200,
+        redirect_url: str = "",
+    ) -> None:
+        """Accept OAuth installs by this app (client id and secret), optionally rotating.
+
+        `redirect_url` is the app's configured redirect URL, as in its manifest.
+        """
+        self.oauth.client_id, self.oauth.client_secret = client_id, client_secret
+        self.oauth.rotation, self.oauth.lifetime = rotation, lifetime_seconds
+        self.oauth.redirect_url = redirect_url
+
+    def add_workspace(self, team_id: str, *, name: str, enterprise_id: str | None = None) -> None:
+        """Another workspace the app can be installed into (sharing users and channels)."""
+        self.oauth.workspaces[team_id] = OAuthWorkspace(team_id, name, enterprise_id)
+
+    def revoke_workspace(self, team_id: str) -> int:
+        """Revoke a workspace's tokens, as an uninstall does; returns how many."""
+        return self.oauth.revoke_team(team_id)
+
+    @property
+    def authorize_url(self) -> str:
+        """Slack's approval page (`/oauth/v2/authorize`), here approving at once."""
+        return f"{self.base_url}/oauth/v2/authorize"
+
+    def _authorize_page(self, query: str) -> _Reply:
+        args = dict(parse_qsl(query, keep_blank_values=True))
+        redirect_uri = args.get("redirect_uri") or self.oauth.redirect_url
+        if args.get("client_id") != self.oauth.client_id or not self.oauth.enabled:
+            reply = _Reply(400, "invalid_client_id")
+        elif not redirect_uri.startswith(("http://", "https://")):
+            reply = _Reply(400, "bad_redirect_uri")
+        else:
+            try:
+                code = self.oauth.approve(
+                    team_id=args.get("team") or self.team_id,
+                    user_id=args.get("user") or "U0INSTALLER",
+                )
+            except OAuthError as exc:
+                reply = _Reply(400, exc.error)
+            else:
+                target = f"{redirect_uri}{'&' if '?' in redirect_uri else '?'}" + urlencode(
+                    {"code": code, "state": args.get("state", "")}
+                )
+                reply = _Reply(302, "", {"Location": target})
+        self._record("oauth.v2.authorize", args, reply)
+        return reply
+
     def _handle(
         self, method_name: str, path: str, headers: Mapping[str, str], raw: bytes
     ) -> _Reply:
         parts = urlsplit(path)
+        if parts.path == "/oauth/v2/authorize" and method_name == "GET":
+            return self._authorize_page(parts.query)
+        if parts.path == "/api/oauth.v2.access":
+            return self._oauth_access(parts.query, headers, raw)
         if parts.path.startswith("/api/"):
             return self._handle_api(parts.path[len("/api/") :], parts.query, headers, raw)
         if parts.path.startswith("/response/") and method_name == "POST":
@@ -596,6 +669,15 @@ class SlackStandIn:
                     raise _ApiError(error) from exc
         return args
 
+    def _oauth_access(self, query: str, headers: Mapping[str, str], raw: bytes) -> _Reply:
+        try:
+            args = self._parse_args(query, headers, raw)
+            reply = _Reply(200, {"ok": True, **self.oauth.access(args, headers)})
+        except (_ApiError, OAuthError) as exc:
+            args, reply = {}, _Reply(200, {"ok": False, "error": exc.error})
+        self._record("oauth.v2.access", args, reply)
+        return reply
+
     def _handle_api(
         self, method: str, query: str, headers: Mapping[str, str], raw: bytes
     ) -> _Reply:
@@ -617,16 +699,26 @@ class SlackStandIn:
             reply = fault
         elif not token:
             reply = _Reply(200, {"ok": False, "error": "not_authed"})
-        elif token != self.bot_token:
-            reply = _Reply(200, {"ok": False, "error": "invalid_auth"})
+        elif (grant := self._grant(token))[1] is not None:
+            reply = _Reply(200, {"ok": False, "error": grant[1]})
         else:
             try:
                 with self._lock:
+                    self._caller_team = grant[0]
                     reply = _Reply(200, {"ok": True, **handler(args)})
             except _ApiError as exc:
                 reply = _Reply(200, {"ok": False, "error": exc.error, **exc.extra})
+            self._record(method, args, reply, team_id=grant[0])
+            return reply
         self._record(method, args, reply)
         return reply
+
+    def _grant(self, token: str) -> tuple[str | None, str | None]:
+        """(the workspace a token belongs to, None), or (None, the error Slack answers)."""
+        if token == self.bot_token:
+            return self.team_id, None
+        found = self.oauth.check(token)
+        return (None, found) if isinstance(found, str) else (found.team_id, None)
 
     def _methods(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
         return {
@@ -649,17 +741,18 @@ class SlackStandIn:
     # ------------------------------------------------------------------ auth / users
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        workspace = self.oauth.workspaces[self._caller_team or self.team_id]
         body: dict[str, Any] = {
             "url": f"https://{self.team_domain}.slack.com/",
-            "team": self.team_name,
+            "team": workspace.name,
             "user": "okrbot",
-            "team_id": self.team_id,
+            "team_id": workspace.team_id,
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
         }
-        if self.enterprise_id:
-            body["enterprise_id"] = self.enterprise_id
+        if workspace.enterprise_id:
+            body["enterprise_id"] = workspace.enterprise_id
         return body
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
