@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import re
 from collections.abc import Iterable
 
 # Slack tokens (bot, user, app-level, refresh, config) wherever they appear in a message.
-_TOKEN = re.compile(r"\bx(?:ox[abposre]|app)-[A-Za-z0-9-]+")
+_TOKEN = re.compile(r"\bx(?:ox[abposre]|app)[-.][A-Za-z0-9.-]+")
+# Credentials named in request or response bodies, as dicts, JSON or form fields print them:
+# `'client_secret': 'abc'`, `"code": "abc"`, `'code': ['abc']`, `refresh_token=abc`.
+_SECRET_NAMES = r"(?:client_secret|code|refresh_token|access_token|token|state)"
+_NAMED = re.compile(
+    rf"""(?P<key>['"]{_SECRET_NAMES}['"]\s*[:=]\s*\[?|\b{_SECRET_NAMES}=)"""
+    r"""(?P<quote>['"]?)(?P<value>[^'"&,}\s]+)"""
+)
+
+# The id of the request being handled on this thread, attached to every record.
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "okrbot_request_id", default=None
+)
 
 
 class RedactSecretsFilter(logging.Filter):
@@ -21,11 +34,14 @@ class RedactSecretsFilter(logging.Filter):
     def scrub(self, text: str) -> str:
         """`text` with every secret replaced."""
         text = _TOKEN.sub("[redacted]", text)
+        text = _NAMED.sub(r"\g<key>\g<quote>[redacted]", text)
         for secret in self.secrets:
             text = text.replace(secret, "[redacted]")
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id.get()
         message = record.getMessage()
         scrubbed = self.scrub(message)
         if record.exc_info and not record.exc_text:
@@ -37,29 +53,47 @@ class RedactSecretsFilter(logging.Filter):
         return True
 
 
+# Extra fields a record may carry (see `app.web`), copied into JSON lines as they are.
+_EXTRA_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "slack")
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line, for log shippers."""
 
     def format(self, record: logging.LogRecord) -> str:
-        data = {
+        data: dict[str, object] = {
             "time": self.formatTime(record),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
         }
+        for name in _EXTRA_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                data[name] = value
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:
             data["exception"] = record.exc_text
-        return json.dumps(data, ensure_ascii=False)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    """`time level logger: message`, with `[request id]` when a request is being handled."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        rid = getattr(record, "request_id", None)
+        return f"{line} [{rid}]" if rid else line
 
 
 def configure_logging(level: str, *, secrets: Iterable[str] = (), json_lines: bool = False) -> None:
     """Send logs to stderr at `level`, scrubbing secrets on every handler."""
     handler = logging.StreamHandler()
-    handler.setFormatter(
-        JsonFormatter()
-        if json_lines
-        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
+    handler.setFormatter(JsonFormatter() if json_lines else TextFormatter())
     handler.addFilter(RedactSecretsFilter(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):

@@ -6,19 +6,29 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
+import time
+import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
 from app.db import Database
+from app.logs import request_id
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
 EVENTS_PATH = "/slack/events"
+HEALTH_PATHS = ("/healthz", "/readyz")
+
+logger = logging.getLogger("okrbot.http")
+# A request id from a proxy or load balancer is kept when it looks like one.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 class OkrbotWSGI:
@@ -47,6 +57,42 @@ class OkrbotWSGI:
             return False
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        """Serve one request, logging one line for it with its id and latency."""
+        started = time.perf_counter()
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        rid = given if _REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
+        token = request_id.set(rid)
+        status = ["500"]
+
+        def start(status_line: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            status[0] = status_line.split(" ", 1)[0]
+            return start_response(status_line, [*headers, ("X-Request-Id", rid)], *exc_info)
+
+        try:
+            return self._route(environ, start)
+        finally:
+            path = environ.get("PATH_INFO", "")
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            retry = environ.get("HTTP_X_SLACK_RETRY_NUM")
+            logger.log(
+                logging.DEBUG if path in HEALTH_PATHS else logging.INFO,
+                "%s %s %s %.2f ms%s",
+                environ.get("REQUEST_METHOD", ""),
+                path,
+                status[0],
+                duration_ms,
+                f" (Slack retry {retry})" if retry else "",
+                extra={
+                    "method": environ.get("REQUEST_METHOD", ""),
+                    "path": path,
+                    "status": int(status[0]) if status[0].isdigit() else status[0],
+                    "duration_ms": duration_ms,
+                    "slack": {"retry_num": int(retry)} if retry and retry.isdigit() else None,
+                },
+            )
+            request_id.reset(token)
+
+    def _route(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if environ.get("REQUEST_METHOD") == "GET":
             if path == "/healthz":

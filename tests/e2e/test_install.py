@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import os
 import re
 import subprocess
@@ -21,6 +22,7 @@ from sqlalchemy import func, select, text, update
 from app.db import Database
 from app.db.models import KeyResult, Objective, Team, Workspace
 from app.db.platform import bots_table, installations_table
+from app.logs import configure_logging
 from app.runtime import Runtime, build_runtime
 from app.server import LocalServer
 from app.settings import Settings
@@ -378,3 +380,41 @@ def test_the_clock_posts_with_each_workspaces_own_token(
     assert report.sent == 2, report
     posts = oauth_standin.calls_to("chat.postMessage")
     assert sorted(c.team_id for c in posts) == ["T0001", OTHER_TEAM]
+
+
+def test_no_token_or_secret_reaches_the_logs_through_an_install_and_a_rotation(
+    oauth_standin: SlackStandIn,
+    oauth_runtime: Runtime,
+    app_url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = logging.getLogger()
+    saved = list(root.handlers), root.level
+    try:
+        for json_lines in (False, True):
+            configure_logging(
+                "DEBUG", secrets=oauth_runtime.settings.secrets(), json_lines=json_lines
+            )
+            install(app_url, "T0001")
+            _expire_soon(oauth_runtime.db, "T0001")
+            slack = driver(oauth_standin, app_url, "T0001")
+            slack.send_event(
+                {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE", "tab": "home"}
+            )
+        err = capsys.readouterr().err
+    finally:
+        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+
+    exchanges = oauth_standin.calls_to("oauth.v2.access")
+    assert [c.args.get("grant_type") for c in exchanges].count("refresh_token") == 2
+    secrets = {CLIENT_SECRET, SIGNING_SECRET, *oauth_standin.oauth.grants}
+    for call in exchanges:
+        secrets |= {call.args.get("code"), call.response.get("refresh_token")}
+    for call in oauth_standin.calls_to("oauth.v2.authorize"):
+        secrets.add(call.args.get("state"))
+    secrets.discard(None)
+    assert len(secrets) >= 10
+    # The logs did see the exchange and the rotation, at DEBUG, with the values scrubbed.
+    assert "oauth.v2.access" in err and "refresh_token" in err and "[redacted]" in err
+    leaked = sorted(s for s in secrets if s in err)
+    assert leaked == []
