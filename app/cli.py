@@ -12,7 +12,8 @@ import io
 import logging
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -232,11 +233,16 @@ def cmd_clock(args: argparse.Namespace) -> int:
 
     settings = _settings()
     _logging(settings)
-    run_clock(
-        build_dispatcher(settings),
-        interval_seconds=settings.clock_interval_seconds,
-        now=lambda: dt.datetime.now(dt.UTC),
-    )
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)  # noqa: E731
+    if args.simulate_from is not None:
+        # For tests: a clock that starts at a given instant and runs `speed` times faster.
+        origin, started = _parse_now(args.simulate_from), time.monotonic()
+
+        def simulated() -> dt.datetime:
+            return origin + dt.timedelta(seconds=(time.monotonic() - started) * args.speed)
+
+        now = simulated
+    run_clock(build_dispatcher(settings), interval_seconds=settings.clock_interval_seconds, now=now)
     return 0
 
 
@@ -341,6 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     tick.set_defaults(handler=cmd_tick)
 
     clock = commands.add_parser("clock", help="the scheduler: tick every CLOCK_INTERVAL_SECONDS")
+    clock.add_argument("--simulate-from", help=argparse.SUPPRESS)
+    clock.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
     clock.set_defaults(handler=cmd_clock)
 
     lint = commands.add_parser(
