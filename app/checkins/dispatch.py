@@ -358,6 +358,7 @@ class Dispatcher:
                     Delivery.kind == DeliveryKind.prompt,
                     Delivery.status == DeliveryStatus.sent,
                 )
+                .order_by(col(Member.slack_user_id))
             ).all()
         )
 
@@ -527,10 +528,12 @@ class Dispatcher:
         with self.db.read() as session:
             stale = list(
                 session.exec(
-                    select(Delivery).where(
+                    select(Delivery)
+                    .where(
                         Delivery.status == DeliveryStatus.sending,
                         col(Delivery.claimed_at) < now - self.lease,
                     )
+                    .order_by(col(Delivery.id))
                 ).all()
             )
         for delivery in stale:

@@ -1,11 +1,21 @@
 """Engines and sessions.
 
-SQLite is the default store. It runs in WAL mode (readers never block the writer), with
-foreign keys on and a busy timeout. Read-then-write units of work go through
-`Database.write()`, which starts its transaction with `BEGIN IMMEDIATE`: the write lock is
-taken before the first read, so two writers cannot both read the old value and one of them
-overwrite the other's update. On other databases the store's read-then-write functions lock
-the rows they read (`SELECT ... FOR UPDATE`, which SQLite ignores).
+SQLite is the default store; PostgreSQL (psycopg 3) runs the same migrations and code.
+
+Read-then-write units of work go through `Database.write()`, and on both databases only
+one of them runs at a time, so two writers can never both read the old value and one of
+them overwrite the other's update, nor both find a row missing and both insert it:
+
+- SQLite runs in WAL mode (readers never block the writer), with foreign keys on and a
+  busy timeout. `write()` starts its transaction with `BEGIN IMMEDIATE`: the write lock is
+  taken before the first read.
+- PostgreSQL's default isolation (READ COMMITTED) would let a read-then-write lose a
+  concurrent update. `write()` first takes a transaction-scoped advisory lock, the same one
+  in every process, held until commit or rollback; reads (`read()`) never wait for it.
+  Sessions run in UTC.
+
+The store's read-then-write functions also lock the rows they read (`SELECT ... FOR
+UPDATE`, which SQLite ignores).
 """
 
 from __future__ import annotations
@@ -20,6 +30,10 @@ from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 _WRITE_OPTION = "okrbot_write"
+# The advisory lock key of `write()` on PostgreSQL ("okrbotwr" as a 64-bit integer), and
+# how long a writer waits for it before failing, as SQLite's busy timeout does.
+POSTGRES_WRITE_LOCK_KEY = int.from_bytes(b"okrbotwr", "big")
+POSTGRES_WRITE_LOCK_TIMEOUT_SECONDS = SQLITE_BUSY_TIMEOUT_SECONDS
 
 
 def normalize_database_url(url: str) -> str:
@@ -37,10 +51,17 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`, with SQLite tuned for several threads and processes."""
+    """An engine for `url`, tuned for several threads and processes writing at once."""
     url = normalize_database_url(url)
-    if not is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url, **kwargs)
+    if backend == "postgresql":
+        return _postgresql_engine(url, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(
         url,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
@@ -62,6 +83,28 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     def _begin(connection: Any) -> None:
         write = connection.get_execution_options().get(_WRITE_OPTION)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+_POSTGRES_WRITE_LOCK = (
+    f"SET LOCAL lock_timeout = '{POSTGRES_WRITE_LOCK_TIMEOUT_SECONDS}s'; "
+    f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK_KEY}); "
+    "SET LOCAL lock_timeout = DEFAULT"
+)
+
+
+def _postgresql_engine(url: str, **kwargs: Any) -> Engine:
+    # UTC sessions, whatever the server's default: timestamps come back (and date
+    # arithmetic on them happens) in UTC, as on SQLite.
+    kwargs["connect_args"] = {"options": "-c timezone=UTC", **kwargs.get("connect_args", {})}
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # The transaction starts with its first statement: in a write unit, taking the lock.
+        if connection.get_execution_options().get(_WRITE_OPTION):
+            connection.exec_driver_sql(_POSTGRES_WRITE_LOCK)
 
     return engine
 
@@ -93,8 +136,9 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A session whose whole body is one transaction, committed on success.
 
-        On SQLite the transaction holds the write lock from its first statement, so a
-        read-then-write inside it cannot lose a concurrent update.
+        The transaction holds the write lock (SQLite's, or the advisory lock on PostgreSQL)
+        from its first statement, so a read-then-write inside it cannot lose a concurrent
+        update. Never open a `write()` inside another one: it would wait for itself.
         """
         with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
             yield session

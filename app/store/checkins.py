@@ -41,7 +41,9 @@ def active_key_results(
             Objective.status == Status.active,
             KeyResult.status == Status.active,
         )
-        .order_by(col(Objective.position), col(Objective.id), col(KeyResult.position))
+        .order_by(
+            col(Objective.position), col(Objective.id), col(KeyResult.position), col(KeyResult.id)
+        )
     )
     if owner_id is not None:
         statement = statement.where(KeyResult.owner_id == owner_id)

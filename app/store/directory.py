@@ -166,6 +166,7 @@ def team_admins(session: Session, *, team: Team) -> list[Member]:
             select(Member)
             .join(TeamMembership, col(TeamMembership.member_id) == col(Member.id))
             .where(TeamMembership.team_id == team.id, TeamMembership.is_admin == True)  # noqa: E712
+            .order_by(col(Member.slack_user_id))
         ).all()
     )
 

@@ -7,11 +7,11 @@ construct so the same store code runs on either.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import CursorResult
 from sqlmodel import Session, SQLModel
 
 
@@ -27,11 +27,15 @@ def insert_or_ignore(
 
     Two processes racing to create the same row both succeed; one of them inserts.
     """
+    # Told by the row RETURNING hands back, not by `rowcount`: on PostgreSQL the ORM adds
+    # its own RETURNING to the insert, and the result then reports a rowcount of -1.
     statement = (
-        _insert(session, model).values(**values).on_conflict_do_nothing(index_elements=list(keys))
+        _insert(session, model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=list(keys))
+        .returning(*inspect(model).primary_key)
     )
-    result = cast(CursorResult[Any], session.execute(statement))
-    return bool(result.rowcount)
+    return session.execute(statement).first() is not None
 
 
 def upsert(
