@@ -61,7 +61,10 @@ class LocalServer:
         self.httpd = make_server(
             host, port, wsgi_app, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll: `stop()` waits for the loop to notice, and tests stop a server each.
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:

@@ -1,11 +1,11 @@
-"""Shared fixtures: a migrated SQLite file per test, the local Slack stand-in, the real app
-served over HTTP on loopback, and a driver that signs requests as Slack does."""
+"""Shared fixtures: a migrated database per test (each test runs on SQLite and on PostgreSQL),
+the local Slack stand-in, the real app served over HTTP on loopback, and a driver that signs
+requests as Slack does."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +18,13 @@ from app.runtime import Runtime, build_runtime
 from app.server import LocalServer
 from app.settings import Settings
 from app.standin import SlackDriver, SlackStandIn
+from tests.databases import (
+    URL_VARIABLE,
+    Databases,
+    PostgresDatabases,
+    ThrowawayCluster,
+    find_bin_dir,
+)
 
 SIGNING_SECRET = "test-signing-secret-5f2b9c0d8e7a"
 BOT_TOKEN = "xoxb-test-0001-okrbot"
@@ -47,8 +54,33 @@ class FixedClock:
         self.current += dt.timedelta(**delta)
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "backends(*names): run a database test on these backends only (default: sqlite and "
+        "postgresql)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that touches a database runs once per backend: `[sqlite]`, `[postgresql]`."""
+    if "backend" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("backends")
+        names = list(marker.args) if marker is not None else list(BACKENDS)
+        metafunc.parametrize("backend", names, ids=names, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend this test runs on (see `pytest_generate_tests`)."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="session")
-def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "okrbot.db"
     engine = create_db_engine(f"sqlite:///{path}")
     ensure_schema(engine)
@@ -56,12 +88,61 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _postgres() -> Iterator[PostgresDatabases]:
+    """The PostgreSQL server: `OKRBOT_TEST_POSTGRES_URL`, or a throwaway local cluster.
+
+    Without either the PostgreSQL tests are skipped, except under CI, where they fail.
+    """
+    url = os.environ.get(URL_VARIABLE, "")
+    cluster: ThrowawayCluster | None = None
+    if not url:
+        bin_dir = find_bin_dir()
+        if bin_dir is None:
+            reason = (
+                f"no PostgreSQL server: set {URL_VARIABLE} to an admin URL, or install "
+                "PostgreSQL (initdb and pg_ctl on PATH or in /usr/lib/postgresql/*/bin)"
+            )
+            if os.environ.get("CI"):
+                pytest.fail(f"{reason}; CI is set, so PostgreSQL tests may not be skipped")
+            pytest.skip(reason)
+        ThrowawayCluster.stop_orphans(bin_dir)
+        cluster = ThrowawayCluster(bin_dir)
+        cluster.start()
+        url = cluster.url
+    try:
+        databases = PostgresDatabases(url)
+        try:
+            yield databases
+        finally:
+            databases.close()
+    finally:
+        if cluster is not None:
+            cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(_postgres: PostgresDatabases) -> str:
+    """A migrated database that each test's database is copied from."""
+    name = _postgres.create()
+    engine = create_db_engine(_postgres.url(name))
+    ensure_schema(engine)
+    engine.dispose()  # CREATE DATABASE ... TEMPLATE needs the template to have no sessions
+    return name
+
+
 @pytest.fixture
-def database_url(tmp_path: Path, _migrated_template: Path) -> str:
-    """A fresh, migrated SQLite file (copied from a template: migrating once is enough)."""
-    path = tmp_path / "okrbot.db"
-    shutil.copy(_migrated_template, path)
-    return f"sqlite:///{path}"
+def databases(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Databases]:
+    """Fresh databases (migrated or empty) of the test's backend, as many as it needs."""
+    made = Databases(backend, tmp_path, request)
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture
+def database_url(databases: Databases) -> str:
+    """A fresh, migrated database of the test's backend."""
+    return databases.migrated()
 
 
 @pytest.fixture

@@ -8,15 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, select
 
+from app.db.engine import create_db_engine
 from app.db.models import KeyResult, Objective
 from app.demo import run_demo
+from tests.databases import Databases
 
 
-def test_demo_shows_help_a_modal_made_objective_and_the_list(tmp_path: Path) -> None:
+def test_demo_shows_help_a_modal_made_objective_and_the_list(databases: Databases) -> None:
     out = io.StringIO()
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    url = databases.empty("demo")
     run_demo(out=out, database_url=url)
     text = out.getvalue()
     assert "/okr new" in text and "/okr list [team]" in text  # the help
@@ -27,9 +29,11 @@ def test_demo_shows_help_a_modal_made_objective_and_the_list(tmp_path: Path) -> 
     assert "60% → 60% → 85%" in text
     assert "Only its owner (@alice) or a team admin can change O1." in text
     # It really went through the app into the database.
-    with Session(create_engine(url)) as session:
+    engine = create_db_engine(url)
+    with Session(engine) as session:
         assert session.exec(select(Objective)).one().title.startswith("Make onboarding")
         assert len(session.exec(select(KeyResult)).all()) == 3
+    engine.dispose()
     rendered = text.split("people", 1)[1]  # after the header with URLs and paths
     assert max(len(line) for line in rendered.splitlines()) <= 80
 

@@ -1,4 +1,5 @@
-"""The SQLite engine: WAL, foreign keys, busy timeout, and no lost updates under concurrency."""
+"""The engines: SQLite's WAL, foreign keys and busy timeout, and no lost updates under
+concurrency on either backend."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from app.db import Database
+from app.db.engine import is_sqlite, normalize_database_url
 from app.db.models import KeyResult, Objective
 from app.domain.cycles import quarter_span
 from app.domain.okrs import KeyResultDraft, ObjectiveDraft
@@ -45,13 +47,18 @@ def _seed(db: Database) -> tuple[int, int]:
         return workspace.id, kr.id
 
 
-def _bump(url: str, workspace_id: int, key_result_id: int, times: int) -> None:
+def _bump(
+    url: str, workspace_id: int, key_result_id: int, times: int, lock_rows: bool = True
+) -> None:
     """Read the value, add one, write it back: the classic lost-update pattern."""
     db = Database(url)
     for _ in range(times):
         with db.write() as session:
             kr = get_key_result(
-                session, workspace_id=workspace_id, key_result_id=key_result_id, for_update=True
+                session,
+                workspace_id=workspace_id,
+                key_result_id=key_result_id,
+                for_update=lock_rows,
             )
             assert kr is not None
             kr.current_value = (kr.current_value or 0) + 1
@@ -59,6 +66,7 @@ def _bump(url: str, workspace_id: int, key_result_id: int, times: int) -> None:
     db.dispose()
 
 
+@pytest.mark.backends("sqlite")
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(db: Database) -> None:
     with db.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -102,15 +110,17 @@ def test_concurrent_processes_never_lose_a_read_then_write_update(
     assert kr.current_value == WRITERS * BUMPS_PER_WRITER
 
 
+@pytest.mark.parametrize("lock_rows", [True, False], ids=["for-update", "write-unit-alone"])
 def test_concurrent_threads_never_lose_a_read_then_write_update(
-    db: Database, database_url: str
+    db: Database, database_url: str, lock_rows: bool
 ) -> None:
+    # Without FOR UPDATE it is the write unit's own lock that keeps the updates apart.
     workspace_id, key_result_id = _seed(db)
     errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            _bump(database_url, workspace_id, key_result_id, BUMPS_PER_WRITER)
+            _bump(database_url, workspace_id, key_result_id, BUMPS_PER_WRITER, lock_rows)
         except BaseException as error:  # collected and asserted below
             errors.append(error)
 
@@ -123,3 +133,39 @@ def test_concurrent_threads_never_lose_a_read_then_write_update(
     with db.read() as session:
         kr = session.get(KeyResult, key_result_id)
     assert kr is not None and kr.current_value == WRITERS * BUMPS_PER_WRITER
+
+
+def test_reads_do_not_wait_for_a_write_in_progress(db: Database) -> None:
+    workspace_id, key_result_id = _seed(db)
+    with db.write() as session:
+        kr = get_key_result(session, workspace_id=workspace_id, key_result_id=key_result_id)
+        assert kr is not None
+        kr.current_value = 7
+        session.add(kr)
+        session.flush()
+        with db.read() as reader:  # another connection: sees the last commit, at once
+            seen = reader.get(KeyResult, key_result_id)
+            assert seen is not None and seen.current_value == 0
+    with db.read() as reader:
+        seen = reader.get(KeyResult, key_result_id)
+        assert seen is not None and seen.current_value == 7
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://u:p@db.example:5432/okr", "postgresql+psycopg://u:p@db.example:5432/okr"),
+        ("postgresql://u@db.example/okr", "postgresql+psycopg://u@db.example/okr"),
+        ("postgresql+psycopg://u@db.example/okr", "postgresql+psycopg://u@db.example/okr"),
+        ("sqlite:///okrbot.db", "sqlite:///okrbot.db"),
+    ],
+)
+def test_database_urls_as_hosts_spell_them_get_our_drivers(given: str, used: str) -> None:
+    assert normalize_database_url(given) == used
+    assert is_sqlite(given) == used.startswith("sqlite")
+
+
+@pytest.mark.backends("postgresql")
+def test_postgresql_sessions_run_in_utc(db: Database) -> None:
+    with db.read() as session:
+        assert session.exec(text("SHOW TimeZone")).scalar() == "UTC"

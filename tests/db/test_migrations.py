@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -19,10 +17,11 @@ from app.db.migrate import (
     head_revision,
     upgrade,
 )
+from tests.databases import Databases
 
 
-def test_an_empty_database_upgrades_to_exactly_the_models(tmp_path: Path) -> None:
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+def test_an_empty_database_upgrades_to_exactly_the_models(databases: Databases) -> None:
+    engine = create_db_engine(databases.empty())
     assert current_revision(engine) is None
     assert ensure_schema(engine) is True
     assert current_revision(engine) == head_revision(engine)
@@ -33,8 +32,8 @@ def test_an_empty_database_upgrades_to_exactly_the_models(tmp_path: Path) -> Non
     engine.dispose()
 
 
-def test_migrations_downgrade_to_empty_and_up_again(tmp_path: Path) -> None:
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'roundtrip.db'}")
+def test_migrations_downgrade_to_empty_and_up_again(databases: Databases) -> None:
+    engine = create_db_engine(databases.empty())
     upgrade(engine)
     command.downgrade(alembic_config(engine), "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
@@ -44,12 +43,13 @@ def test_migrations_downgrade_to_empty_and_up_again(tmp_path: Path) -> None:
 
 
 def test_db_upgrade_command_migrates_the_configured_database(
-    tmp_path: Path, monkeypatch, capsys
+    databases: Databases, monkeypatch, capsys
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    url = databases.empty()
+    monkeypatch.setenv("DATABASE_URL", url)
     assert main(["db", "upgrade"]) == 0
     assert "up to date" in capsys.readouterr().out
     assert main(["db", "current"]) == 0
-    assert head_revision(create_db_engine(f"sqlite:///{tmp_path / 'cli.db'}")) in (
-        capsys.readouterr().out
-    )
+    engine = create_db_engine(url)
+    assert head_revision(engine) in capsys.readouterr().out
+    engine.dispose()

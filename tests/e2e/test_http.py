@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from app.db.engine import create_db_engine
+from app.db.migrate import current_revision, head_revision
 from app.standin import SlackDriver
 from tests.conftest import ALICE, BOT_TOKEN, SIGNING_SECRET
+from tests.databases import Databases
 
 COMMAND_BODY = urllib.parse.urlencode(
     {"command": "/okr", "text": "help", "user_id": ALICE, "team_id": "T0001", "trigger_id": "x"}
@@ -108,13 +111,16 @@ def _clean_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def test_serve_starts_migrates_and_answers_healthz(tmp_path: Path, standin) -> None:
+def test_serve_starts_migrates_and_answers_healthz(
+    tmp_path: Path, standin, databases: Databases
+) -> None:
     port = _free_port()
+    url = databases.empty("served")
     env = _clean_env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=standin.api_url,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'served.db'}",
+        DATABASE_URL=url,
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -134,7 +140,11 @@ def test_serve_starts_migrates_and_answers_healthz(tmp_path: Path, standin) -> N
                 pass
             time.sleep(0.02)
         assert health == 200 and ready == 200
-        assert (tmp_path / "served.db").exists()  # migrated on first start
+        engine = create_db_engine(url)
+        try:  # migrated on first start
+            assert current_revision(engine) == head_revision(engine)
+        finally:
+            engine.dispose()
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=10)

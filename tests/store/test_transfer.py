@@ -16,7 +16,6 @@ import yaml
 from sqlmodel import Session, col, func, select
 
 from app.db import Database
-from app.db.migrate import ensure_schema
 from app.db.models import (
     Cycle,
     KeyResult,
@@ -39,6 +38,7 @@ from app.store.transfer import (
     load_documents,
     validate_documents,
 )
+from tests.databases import Databases
 
 TODAY = dt.date(2026, 11, 15)
 
@@ -119,13 +119,12 @@ RICH = """\
 
 
 @pytest.fixture
-def make_db(tmp_path: Path) -> Iterator[Callable[[str], Database]]:
-    """Fresh migrated SQLite databases, as many as a test needs."""
+def make_db(databases: Databases) -> Iterator[Callable[[str], Database]]:
+    """Fresh migrated databases of the test's backend, as many as a test needs."""
     made: list[Database] = []
 
     def make(name: str = "t") -> Database:
-        database = Database(f"sqlite:///{tmp_path}/{name}.db")
-        ensure_schema(database.engine)
+        database = Database(databases.migrated(name))
         made.append(database)
         return database
 
