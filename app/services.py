@@ -29,7 +29,8 @@ class Caller:
 
 
 class ListCache:
-    """Built `/okr list` messages per team and cycle, valid while their revision holds.
+    """Built `/okr list`s per team and cycle (whatever the listener built: the messages and
+    their serialized answer), valid while their revision holds.
 
     Entries also age out after `max_age` seconds, for the one thing the revision does not
     see (the title of a parent objective in another team), and the cache stays small.
@@ -38,11 +39,11 @@ class ListCache:
     def __init__(self, *, max_entries: int = 2048, max_age: float = 60.0) -> None:
         self.max_entries = max_entries
         self.max_age = max_age
-        self._entries: dict[Any, tuple[Any, float, list[dict[str, Any]]]] = {}
+        self._entries: dict[Any, tuple[Any, float, Any]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: Any, revision: Any) -> list[dict[str, Any]] | None:
-        """The cached messages, if built for this revision recently enough."""
+    def get(self, key: Any, revision: Any) -> Any | None:
+        """The cached list, if built for this revision recently enough."""
         entry = self._entries.get(key)
         if entry is None or entry[0] != revision or time.monotonic() - entry[1] > self.max_age:
             return None
@@ -53,8 +54,8 @@ class ListCache:
         with self._lock:
             self._entries.clear()
 
-    def put(self, key: Any, revision: Any, messages: list[dict[str, Any]]) -> None:
-        """Remember messages built for a revision."""
+    def put(self, key: Any, revision: Any, messages: Any) -> None:
+        """Remember a list built for a revision."""
         with self._lock:
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()
@@ -97,13 +98,13 @@ class Services:
             self._workspace_ids[key] = workspace_id
         return workspace_id
 
-    def cycle_id(self, connection: Any, workspace_id: int, label: str) -> int | None:
+    def cycle_id(self, reader: listing.Reader, workspace_id: int, label: str) -> int | None:
         """Our id for a workspace's cycle (cached once it exists: it never changes)."""
         key = (workspace_id, label)
         cached = self._cycle_ids.get(key)
         if cached is not None:
             return cached
-        found = listing.cycle_id(connection, workspace_id=workspace_id, label=label)
+        found = listing.cycle_id(reader, workspace_id=workspace_id, label=label)
         if found is not None:
             with self._lock:
                 self._cycle_ids[key] = found

@@ -129,3 +129,53 @@ def test_user_input_is_escaped_so_slack_cannot_read_it_as_a_mention(slack: Slack
     assert "<!channel>" not in text and "&lt;!channel&gt;" in text
     usage = slack.slash_command(user_id=ALICE, text="check").json()
     assert "&lt;key result text&gt;" in all_text(usage["blocks"])
+
+
+def test_someone_in_two_teams_gets_both_lists_and_sees_changes_in_either(
+    slack: SlackDriver, db
+) -> None:
+    from sqlmodel import select
+
+    from app.db.models import KeyResult, Member, Team
+    from app.domain.okrs import KeyResultDraft
+    from app.store.directory import TeamSettings, join_team
+    from app.store.directory import create_team as store_create_team
+    from app.store.okrs import update_key_result
+
+    create_team(slack, user_id=ALICE)
+    create_objective(slack, user_id=ALICE)
+    with db.write() as session:
+        growth = session.exec(select(Team).where(Team.name == "Growth")).one()
+        alice = session.exec(select(Member).where(Member.slack_user_id == ALICE)).one()
+        apps = store_create_team(
+            session,
+            workspace_id=growth.workspace_id,
+            settings=TeamSettings(name="Apps", timezone="Europe/Berlin"),
+        )
+        join_team(session, team=apps, member=alice)
+
+    def lists() -> list[str]:
+        slack.standin.clear_calls()
+        response = slack.slash_command(user_id=ALICE, text="list")
+        assert response.status == 200 and not response.body.strip()
+        return [
+            all_text(c.args.get("blocks") or []) for c in slack.standin.calls_to("response_url")
+        ]
+
+    first = lists()
+    assert len(first) == 2
+    assert "Apps" in first[0] and "has no objectives" in first[0]  # teams in name order
+    assert "Growth" in first[1] and "60% → 60% → 85%" in first[1]
+    assert lists() == first  # from the cache, in the same order
+    with db.write() as session:
+        kr = session.exec(select(KeyResult).where(KeyResult.id == 1)).one()
+        update_key_result(
+            session,
+            kr=kr,
+            draft=KeyResultDraft(
+                title=kr.title, owner=None, start=60, target=90, current=75, unit="%"
+            ),
+        )
+    again = lists()
+    assert again[0] == first[0]
+    assert "60% → 75% → 90%" in again[1]

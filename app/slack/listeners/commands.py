@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from logging import Logger
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from app.checkins.content import Outgoing, digest_outgoing, team_digest
@@ -32,7 +33,7 @@ from app.slack.listeners.common import (
 from app.slack.views.closing import build_closed_list_messages, build_closing_messages
 from app.slack.views.coach import build_check_message
 from app.slack.views.help import build_help_message, build_notice, build_usage_message
-from app.slack.views.okr_list import build_okr_list_messages
+from app.slack.views.okr_list import BuiltList, build_okr_list_messages
 from app.store import listing
 from app.store.checkins import snooze
 from app.store.closing import close_cycle, closing_report, is_closed
@@ -58,6 +59,9 @@ USAGES = {
     "snooze": "/okr snooze <2w | 3d | off>",
     "help": "/okr help",
 }
+
+
+_JSON: dict[str, str | Sequence[str]] = {"content-type": "application/json;charset=utf-8"}
 
 
 def _ephemeral(payload: dict[str, Any]) -> dict[str, Any]:
@@ -372,18 +376,11 @@ def _cycle_option(args: list[str]) -> tuple[str | None, list[str]]:
 
 
 def _team_list(
-    session: Any,
-    *,
-    workspace_id: int,
-    team: Any,
-    label: str,
-    cycle_id: int | None = None,
-    maybe_closed: bool = True,
+    session: Any, *, workspace_id: int, team: Any, label: str, cycle_id: int | None = None
 ) -> list[dict[str, Any]]:
     """A team's list for a cycle: live progress, or the frozen scores once closed.
 
-    The hot path passes what it already knows (the cycle's id, and whether it may be
-    closed) to spare a rebuild those lookups.
+    The hot path passes the cycle's id it already knows, to spare a rebuild that lookup.
     """
     cycle = (
         session.get(Cycle, cycle_id)
@@ -392,11 +389,7 @@ def _team_list(
     )
     if cycle is None or cycle.workspace_id != workspace_id:
         return build_okr_list_messages(TeamOKRs(team.id or 0, team.name, label, []))
-    closed = (
-        closing_report(session, workspace_id=workspace_id, team=team, cycle=cycle)
-        if maybe_closed
-        else None
-    )
+    closed = closing_report(session, workspace_id=workspace_id, team=team, cycle=cycle)
     if closed is not None:
         return build_closed_list_messages(closed)
     return build_okr_list_messages(
@@ -406,52 +399,68 @@ def _team_list(
 
 def _my_lists(
     services: Services, *, workspace_id: int, user_id: str, cycle_label: str | None
-) -> list[dict[str, Any]] | None:
+) -> list[BuiltList] | None:
     """The lists of the caller's teams, from the cache when still right; None without teams.
 
     The hot path of `/okr list`: two or three small queries, and a rebuild only when a
-    team's objectives, key results or settings changed since the list was last built.
+    team's objectives, key results or settings changed since the list was last built (or
+    this process has not built it yet). A rebuild reads the team's OKRs with one plain
+    query, after the revision it is cached under (see `app.store.listing`); only a closed
+    cycle's list, rare, goes through the ORM.
     """
-    messages: list[dict[str, Any]] = []
-    with services.db.engine.connect() as connection:
-        rows = listing.teams_of_user(connection, workspace_id=workspace_id, user_id=user_id)
+    built: list[BuiltList | None] = []
+    closed = []
+    with listing.reading(services.db.engine) as reader:
+        rows = listing.teams_of_user(reader, workspace_id=workspace_id, user_id=user_id)
         if not rows:
             return None
-        stale = []
         for row in rows:
             label = cycle_label or quarter_of(today_in(row.timezone, services.now())).label
-            cycle_id = services.cycle_id(connection, workspace_id, label)
-            revision = (
-                row.name,
-                row.updated_at,
+            cycle_id = services.cycle_id(reader, workspace_id, label)
+            counts = (
                 listing.list_revision(
-                    connection, workspace_id=workspace_id, team_id=row.id, cycle_id=cycle_id
+                    reader, workspace_id=workspace_id, team_id=row.id, cycle_id=cycle_id
                 )
                 if cycle_id
-                else None,
+                else None
             )
+            revision = (row.name, row.updated_at, counts)
             key = (workspace_id, row.id, label)
             cached = services.list_cache.get(key, revision)
-            if cached is None:
-                stale.append((len(messages), key, revision, row.id, label, cycle_id))
-            messages.append({"cached": cached})
-    if stale:
-        with services.db.read() as session:
-            for index, key, revision, team_id, label, cycle_id in stale:
-                team = session.get(Team, team_id)
+            if cached is None and counts is not None and counts[0]:
                 # The revision's first figure counts the team's closings of this cycle.
-                maybe_closed = revision[2] is None or bool(revision[2][0])
-                built = _team_list(
-                    session,
-                    workspace_id=workspace_id,
-                    team=team,
-                    label=label,
-                    cycle_id=cycle_id,
-                    maybe_closed=maybe_closed,
+                closed.append((len(built), key, revision, row.id, label, cycle_id))
+            elif cached is None:
+                okrs = (
+                    listing.team_okrs(
+                        reader,
+                        workspace_id=workspace_id,
+                        team_id=row.id,
+                        team_name=row.name,
+                        cycle_id=cycle_id,
+                        cycle_label=label,
+                    )
+                    if cycle_id
+                    else TeamOKRs(row.id, row.name, label, [])
                 )
-                services.list_cache.put(key, revision, built)
-                messages[index] = {"cached": built}
-    return [payload for entry in messages for payload in entry["cached"]]
+                cached = BuiltList(build_okr_list_messages(okrs))
+                services.list_cache.put(key, revision, cached)
+            built.append(cached)
+    if closed:
+        with services.db.read() as session:
+            for index, key, revision, team_id, label, cycle_id in closed:
+                fresh = BuiltList(
+                    _team_list(
+                        session,
+                        workspace_id=workspace_id,
+                        team=session.get(Team, team_id),
+                        label=label,
+                        cycle_id=cycle_id,
+                    )
+                )
+                services.list_cache.put(key, revision, fresh)
+                built[index] = fresh
+    return [entry for entry in built if entry is not None]
 
 
 def _list(
@@ -465,13 +474,18 @@ def _list(
     workspace_id = services.workspace_id(
         context.team_id or context.user_team_id or "", context.enterprise_id
     )
-    messages = (
+    lists = (
         None
         if team_name
         else _my_lists(
             services, workspace_id=workspace_id, user_id=context.user_id, cycle_label=cycle_label
         )
     )
+    if lists is not None and len(lists) == 1 and lists[0].ack_body is not None:
+        # The usual answer: one team's list in one message, serialized when it was built.
+        ack.response = BoltResponse(status=200, body=lists[0].ack_body, headers=_JSON)
+        return
+    messages = None if lists is None else [m for built in lists for m in built.messages]
     if messages is None:
         with services.db.read() as session:
             if team_name:

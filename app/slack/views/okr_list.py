@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
 from app.domain.coach import check_key_result, check_objective
 from app.domain.okrs import KeyResultSnapshot, ObjectiveSnapshot, TeamOKRs
-from app.domain.progress import format_number, percent, progress_bar
+from app.domain.progress import format_number, objective_progress, percent, progress_bar
 from app.domain.types import KRKind
 from app.slack import ids
 from app.slack.blocks import (
@@ -17,7 +19,6 @@ from app.slack.blocks import (
     header,
     message,
     section,
-    static_select,
 )
 from app.slack.limits import MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX
 from app.slack.views.coach import marker
@@ -58,15 +59,30 @@ def key_result_numbers(kr: KeyResultSnapshot) -> str:
     return f"{start}{current}{target}"
 
 
-def _key_result_text(kr: KeyResultSnapshot) -> str:
-    progress = kr.progress
+@functools.lru_cache(maxsize=32768)
+def _key_result_marker(title: str) -> str:
+    # Lists are rebuilt often and show the same titles again: remember the marker itself.
+    return marker(check_key_result(title))
+
+
+@functools.lru_cache(maxsize=8192)
+def _objective_marker(title: str) -> str:
+    return marker(check_objective(title))
+
+
+def _key_result_text(kr: KeyResultSnapshot, progress: float | None) -> str:
     # Silence never shows green: no value reads as words, not as a number.
     shown = percent(progress) if progress is not None else "_not updated yet_"
     return (
         f"*{key_result_ref(kr.id)}* {escape(kr.title)}\n"
         f"`{progress_bar(progress)}` {shown} · {key_result_numbers(kr)}"
-        f" · {_owner(kr.owner)}{marker(check_key_result(kr.title))}"
+        f" · {_owner(kr.owner)}{_key_result_marker(kr.title)}"
     )
+
+
+def _plain_option(label: str, value: str) -> dict[str, Any]:
+    # `option()` without its truncation: these labels are far below Slack's 75 characters.
+    return {"text": {"type": "plain_text", "text": label, "emoji": True}, "value": value}
 
 
 def manage_menu(objective: ObjectiveSnapshot) -> dict[str, Any]:
@@ -74,31 +90,41 @@ def manage_menu(objective: ObjectiveSnapshot) -> dict[str, Any]:
 
     One menu per objective (not per key result) keeps a whole team's list in one message.
     """
+    edit, archive, ref = ids.MENU_EDIT, ids.MENU_ARCHIVE, objective_ref(objective.id)
     options = [
-        (f"Edit {objective_ref(objective.id)}", f"{ids.MENU_EDIT}:{objective.id}"),
-        (f"Archive {objective_ref(objective.id)}", f"{ids.MENU_ARCHIVE}:{objective.id}"),
+        _plain_option(f"Edit {ref}", f"{edit}:{objective.id}"),
+        _plain_option(f"Archive {ref}", f"{archive}:{objective.id}"),
     ]
     for kr in objective.key_results[:49]:
-        options.append((f"Edit {key_result_ref(kr.id)}", f"{ids.MENU_EDIT}:kr{kr.id}"))
-        options.append((f"Archive {key_result_ref(kr.id)}", f"{ids.MENU_ARCHIVE}:kr{kr.id}"))
-    menu = static_select(options, placeholder="Edit or archive…")
-    menu["action_id"] = ids.ACTION_LIST_MENU
-    return menu
+        ref = key_result_ref(kr.id)
+        options.append(_plain_option(f"Edit {ref}", f"{edit}:kr{kr.id}"))
+        options.append(_plain_option(f"Archive {ref}", f"{archive}:kr{kr.id}"))
+    return {
+        "type": "static_select",
+        "placeholder": {"type": "plain_text", "text": "Edit or archive…", "emoji": True},
+        "options": options,
+        "action_id": ids.ACTION_LIST_MENU,
+    }
 
 
 def _objective_blocks(objective: ObjectiveSnapshot) -> list[Block]:
-    progress = objective.progress
+    # Each key result's progress once: for its line and for the objective's mean.
+    progresses = [kr.progress for kr in objective.key_results]
+    progress = objective_progress(progresses)
     head = (
         f"*{objective_ref(objective.id)} · {escape(objective.title)}*\n"
         f"`{progress_bar(progress)}` *{percent(progress)}* · owner {_owner(objective.owner)}"
-        f"{marker(check_objective(objective.title))}"
+        f"{_objective_marker(objective.title)}"
     )
     notes = []
     if objective.parent_title:
         notes.append(f"↳ supports _{escape(objective.parent_title)}_")
     if objective.description:
         notes.append(escape(objective.description))
-    texts = [_key_result_text(kr) for kr in objective.key_results] or ["_No key results yet._"]
+    texts = [
+        _key_result_text(kr, kr_progress)
+        for kr, kr_progress in zip(objective.key_results, progresses, strict=True)
+    ] or ["_No key results yet._"]
     # The objective and its key results share sections of up to 3,000 characters.
     chunks = [head + ("\n_" + " · ".join(notes) + "_" if notes else "")]
     for text in texts:
@@ -154,3 +180,22 @@ def build_okr_list_messages(okrs: TeamOKRs) -> list[dict[str, Any]]:
         message(f"{summary} ({number}/{len(pages)})", page)
         for number, page in enumerate(pages, start=1)
     ]
+
+
+class BuiltList:
+    """A team's list as built once and cached: its messages and, when it fits one message,
+    the JSON body that answers the slash command with it privately.
+
+    Serializing a list of 20-odd blocks costs more than the whole cached request otherwise,
+    so it is done once per build, not per answer.
+    """
+
+    __slots__ = ("ack_body", "messages")
+
+    def __init__(self, messages: list[dict[str, Any]]) -> None:
+        self.messages = messages
+        self.ack_body = (
+            json.dumps({"response_type": "ephemeral", **messages[0]})
+            if len(messages) == 1
+            else None
+        )
