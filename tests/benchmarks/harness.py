@@ -4,6 +4,8 @@
 * `slash_command_body`: a slash command's form body, as Slack posts it;
 * `ResponseSink`: plays Slack's response URLs on loopback and checks what is posted;
 * `GunicornServer`: a gunicorn subprocess on a free 127.0.0.1 port, stopped for sure;
+* `PostgresCluster`: a throwaway PostgreSQL cluster on a free 127.0.0.1 port, stopped and
+  deleted for sure;
 * CPU accounting from `/proc` (a process tree's CPU, the whole machine's).
 """
 
@@ -12,17 +14,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import http.client
+import json
 import os
+import pwd
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 SIGNING_SECRET = "bench-signing-secret-8c1f0e2d7b3a"
@@ -343,3 +350,207 @@ def machine_cpu() -> tuple[float, float]:
     idle = values[3] + values[4]  # idle + iowait
     total = sum(values[:8])  # guest time is already counted in user
     return (total - idle) / _CLOCK_TICKS, total / _CLOCK_TICKS
+
+
+# ---------------------------------------------------------------------- stand-in process
+
+
+class StandInProcess:
+    """The Slack stand-in run by `standin_proc.py` in its own process (see its docstring)."""
+
+    def __init__(self, *, users: list[tuple[str, str]], workdir: Path) -> None:
+        self.users = users
+        self.workdir = workdir
+        self.process: subprocess.Popen[str] | None = None
+        self.api_url = ""
+
+    def start(self) -> StandInProcess:
+        """Launch it and wait until it serves."""
+        self.process = subprocess.Popen(
+            [sys.executable, str(BENCH_DIR / "standin_proc.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=(self.workdir / "standin.log").open("w"),
+            text=True,
+            start_new_session=True,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        config = {"bot_token": BOT_TOKEN, "team_id": WORKSPACE, "users": self.users}
+        self.process.stdin.write(json.dumps(config) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise ServerFailedError(
+                f"the stand-in did not start:\n{_tail(self.workdir / 'standin.log')}"
+            )
+        self.api_url = json.loads(line)["api_url"]
+        return self
+
+    def stats(self) -> dict[str, Any]:
+        """Calls per method since the last call: counts, errors, handling time."""
+        assert self.process is not None and self.process.stdin and self.process.stdout
+        self.process.stdin.write("stats\n")
+        self.process.stdin.flush()
+        result: dict[str, Any] = json.loads(self.process.stdout.readline())
+        return result
+
+    def cpu_seconds(self) -> float:
+        """CPU it used so far."""
+        return process_cpu_seconds(self.process.pid) if self.process else 0.0
+
+    def stop(self) -> None:
+        """Ask it to stop; make sure it did."""
+        if self.process is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            assert self.process.stdin is not None
+            self.process.stdin.write("stop\n")
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+    def __enter__(self) -> StandInProcess:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+# ---------------------------------------------------------------------- PostgreSQL
+
+
+def postgres_bin_dir() -> Path | None:
+    """The directory of the newest PostgreSQL server binaries (`initdb`, `pg_ctl`), if any."""
+    on_path = shutil.which("pg_ctl")
+    if on_path and (Path(on_path).resolve().parent / "initdb").exists():
+        return Path(on_path).resolve().parent
+    found = [p for p in Path("/usr/lib/postgresql").glob("*/bin") if (p / "initdb").exists()]
+    found.sort(key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0)
+    return found[-1] if found else None
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster: its own data directory in a temporary directory,
+    listening on 127.0.0.1 only (a free port, and a Unix socket in that directory), trust
+    authentication. The server refuses to run as root, so as root it runs as `postgres`.
+
+    `synchronous_commit=off`: a commit does not wait for its WAL to reach the disk, the
+    counterpart of the app's SQLite setting (WAL with `synchronous=NORMAL`); a crash may lose
+    the last commits, never corrupt anything. `stop()` stops the server (fast shutdown, then
+    SIGKILL for whatever is left) and deletes the directory.
+    """
+
+    def __init__(self, bin_dir: Path, *, settings: Mapping[str, str] | None = None) -> None:
+        self.bin_dir = bin_dir
+        self.settings = {"synchronous_commit": "off", "max_connections": "200", **(settings or {})}
+        self.root = Path(tempfile.mkdtemp(prefix="okrbench-pg-"))
+        self.data = self.root / "data"
+        self.port = 0
+        self._as_user: list[str] = []
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            os.chown(self.root, account.pw_uid, account.pw_gid)
+            self._as_user = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *args: str) -> None:
+        completed = subprocess.run(
+            [*self._as_user, *args],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            check=False,
+        )
+        if completed.returncode != 0:
+            output = (completed.stdout + completed.stderr).decode(errors="replace")
+            raise ServerFailedError(f"{Path(args[0]).name} failed:\n{output[-2000:]}")
+
+    def start(self) -> PostgresCluster:
+        """initdb, then start the server and wait until it accepts connections."""
+        self._run(
+            str(self.bin_dir / "initdb"),
+            "-D", str(self.data),
+            "-U", "postgres",
+            "-A", "trust",
+            "-E", "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )  # fmt: skip
+        self.port = free_port()
+        options = " ".join(
+            [
+                "-c listen_addresses=127.0.0.1",
+                f"-p {self.port}",
+                f"-k {self.root}",
+                *(f"-c {name}={value}" for name, value in self.settings.items()),
+            ]
+        )
+        self._run(
+            str(self.bin_dir / "pg_ctl"),
+            "-D", str(self.data),
+            "-l", str(self.root / "server.log"),
+            "-o", options,
+            "-w",
+            "-t", "60",
+            "start",
+        )  # fmt: skip
+        return self
+
+    def url(self, database: str = "postgres") -> str:
+        """The app's `DATABASE_URL` for a database of this cluster."""
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        """Create an empty database; its URL."""
+        import psycopg
+
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+        return self.url(name)
+
+    def postmaster_pid(self) -> int | None:
+        """The server's process id, from its pid file."""
+        try:
+            return int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def cpu_seconds(self) -> float:
+        """CPU used so far by the server and its live backends."""
+        pid = self.postmaster_pid()
+        return tree_cpu_seconds(pid) if pid else 0.0
+
+    def stop(self) -> None:
+        """Stop the server if it runs, then delete its directory."""
+        if self.postmaster_pid() is not None:
+            with contextlib.suppress(ServerFailedError, subprocess.SubprocessError):
+                self._run(
+                    str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"
+                )
+        # Still running (the pid file is removed at shutdown): SIGKILL it, if it is ours.
+        pid = self.postmaster_pid()
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if str(self.data).encode() in command:
+                    os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self) -> PostgresCluster:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -7,10 +7,11 @@ In one process, like a gunicorn worker: `build_runtime` on a copy of the seeded 
 posted to a local `ResponseSink`, as in `bench_http.py`. The WSGI callable is called
 directly with signed environs of random seeded users (no HTTP server, no sockets on the
 way in), first unprofiled to time it, then under cProfile; the top entries by cumulative
-time, then by own time, are printed per scenario. Last, the main steps of `/okr list` are
-timed one by one (resolve the caller, load the team's OKRs, build the blocks, post to the
-response URL), and each SQL query of `/okr list` is run again with `sqlite3` alone, with
-SQLite's query plan, to separate the database's time from SQLAlchemy's.
+time, then by own time, are printed per scenario. Last, the steps of `/okr list`'s hot path
+(`app.store.listing`) are timed one by one (the two queries every request runs, and what a
+rebuild adds: its query, building the blocks, serializing the answer), and each of its
+queries is run again with `sqlite3` alone, with SQLite's query plan, to separate the
+database's time from the driver's and the app's.
 """
 
 from __future__ import annotations
@@ -38,17 +39,14 @@ from harness import (
 )
 from loadgen import slack_signature
 from seed import DB_TWEAKS, SeedInfo, seeded_copy
-from sqlalchemy import event
 
 from app.cli import secrets_of
-from app.domain.cycles import quarter_of
 from app.logs import configure_logging
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings
-from app.slack.views.okr_list import build_okr_list_messages
+from app.slack.views.okr_list import BuiltList, build_okr_list_messages
 from app.standin import SlackStandIn
-from app.store.directory import find_team, teams_of_member
-from app.store.okrs import find_cycle, team_okrs, today_in
+from app.store import listing
 
 
 def signed_environs(seed: SeedInfo, sink: ResponseSink, text: str) -> list[dict[str, Any]]:
@@ -124,12 +122,12 @@ def profile_calls(
 
 
 def time_list_steps(runtime: Runtime, seed: SeedInfo, sink: ResponseSink, count: int) -> None:
-    """Time the steps of `/okr list` separately, outside Bolt."""
-    from slack_sdk.webhook import WebhookClient
-
+    """Time the steps of `/okr list`'s hot path (app.store.listing) separately, outside Bolt."""
     services = runtime.services
+    engine = runtime.db.engine
     rng = random.Random(3)
     users = [rng.choice(seed.users) for _ in range(count)]
+    cycle_label = seed.cycle_labels[0]
 
     def per_call(step: Callable[[Any], Any]) -> float:
         started = time.perf_counter()
@@ -137,71 +135,99 @@ def time_list_steps(runtime: Runtime, seed: SeedInfo, sink: ResponseSink, count:
             step(user)
         return 1000 * (time.perf_counter() - started) / count
 
-    def caller(user: Any) -> Any:
-        return services.caller(team_id="T0001", enterprise_id=None, user_id=user.slack_user_id)
+    with listing.reading(engine) as reader:
+        cycle = listing.cycle_id(reader, workspace_id=1, label=cycle_label)
+        assert cycle is not None
+        teams = {
+            user.slack_user_id: listing.teams_of_user(
+                reader, workspace_id=1, user_id=user.slack_user_id
+            )[0]
+            for user in users
+        }
+        okrs = {
+            team.id: listing.team_okrs(
+                reader,
+                workspace_id=1,
+                team_id=team.id,
+                team_name=team.name,
+                cycle_id=cycle,
+                cycle_label=cycle_label,
+            )
+            for team in teams.values()
+        }
+    built = {team_id: build_okr_list_messages(value) for team_id, value in okrs.items()}
+
+    def check(user: Any) -> Any:
+        with listing.reading(engine) as reader:
+            row = listing.teams_of_user(reader, workspace_id=1, user_id=user.slack_user_id)[0]
+            return listing.list_revision(reader, workspace_id=1, team_id=row.id, cycle_id=cycle)
 
     def load(user: Any) -> Any:
-        who = caller(user)
-        with services.db.read() as session:
-            team = teams_of_member(session, workspace_id=who.workspace_id, member_id=who.member_id)
-            span = quarter_of(today_in(team[0].timezone, services.now()))
-            cycle = find_cycle(session, workspace_id=who.workspace_id, label=span.label)
-            assert cycle is not None
-            return team_okrs(session, workspace_id=who.workspace_id, team=team[0], cycle=cycle)
+        team = teams[user.slack_user_id]
+        with listing.reading(engine) as reader:
+            return listing.team_okrs(
+                reader,
+                workspace_id=1,
+                team_id=team.id,
+                team_name=team.name,
+                cycle_id=cycle,
+                cycle_label=cycle_label,
+            )
 
-    okrs = {user.team_name: None for user in users}
-    with services.db.read() as session:
-        for name in okrs:
-            team = find_team(session, workspace_id=1, name=name)
-            cycle = find_cycle(session, workspace_id=1, label=seed.cycle_labels[0])
-            assert team is not None and cycle is not None
-            okrs[name] = team_okrs(session, workspace_id=1, team=team, cycle=cycle)
-    messages = {name: build_okr_list_messages(value) for name, value in okrs.items()}  # type: ignore[arg-type]
-
-    def post(user: Any) -> None:
-        client = WebhookClient(sink.url_for(user.team_name, user.slack_user_id))
-        for payload in messages[user.team_name]:
-            client.send_dict({**payload, "response_type": "ephemeral", "replace_original": False})
-
-    explain_queries(runtime, seed, lambda: load(users[0]))
-    caller_ms = per_call(caller)
+    explain_queries(
+        seed,
+        [
+            (listing._TEAMS_OF_USER, {"workspace_id": 1, "user_id": users[0].slack_user_id}),
+            (
+                listing._REVISION,
+                {"workspace_id": 1, "team_id": teams[users[0].slack_user_id].id, "cycle_id": cycle},
+            ),
+            (
+                listing._TEAM_OKRS,
+                {"workspace_id": 1, "team_id": teams[users[0].slack_user_id].id, "cycle_id": cycle},
+            ),
+        ],
+        engine.dialect,
+    )
+    caller_ms = per_call(
+        lambda user: services.caller(
+            team_id="T0001", enterprise_id=None, user_id=user.slack_user_id
+        )
+    )
+    check_ms = per_call(check)
     load_ms = per_call(load)
-    build_ms = per_call(lambda user: build_okr_list_messages(okrs[user.team_name]))  # type: ignore[arg-type]
-    post_ms = per_call(post)
-    pages = len(next(iter(messages.values())))
-    blocks = sum(len(page["blocks"]) for page in next(iter(messages.values())))
+    team_of = {user.slack_user_id: teams[user.slack_user_id].id for user in users}
+    build_ms = per_call(lambda user: build_okr_list_messages(okrs[team_of[user.slack_user_id]]))
+    serialize_ms = per_call(lambda user: BuiltList(built[team_of[user.slack_user_id]]))
+    first = next(iter(built.values()))
+    pages, blocks = len(first), sum(len(page["blocks"]) for page in first)
     print(f"\n/okr list step by step, mean of {count} calls (no Bolt, no HTTP in):")
-    print(f"  resolve the caller (services.caller)                 {caller_ms:7.2f} ms")
-    print(f"  caller + teams + cycle + team_okrs (5-6 queries)     {load_ms:7.2f} ms")
-    print(f"  build_okr_list_messages ({pages} messages, {blocks} blocks)       {build_ms:7.2f} ms")
-    print(f"  post those {pages} messages to the response URL          {post_ms:7.2f} ms")
+    print(f"  services.caller (not on the list's path; for scale)      {caller_ms:7.3f} ms")
+    print(f"  every request: teams_of_user + list_revision (2 queries) {check_ms:7.3f} ms")
+    print(f"  a rebuild: listing.team_okrs (1 query)                   {load_ms:7.3f} ms")
+    print(
+        f"  a rebuild: build_okr_list_messages ({pages} msg, {blocks} blocks)  {build_ms:7.3f} ms"
+    )
+    print(f"  a rebuild: BuiltList (serialize the answer once)         {serialize_ms:7.3f} ms")
     sink.take()
 
 
-def explain_queries(runtime: Runtime, seed: SeedInfo, work: Callable[[], Any]) -> None:
-    """Each SELECT `work` runs: its time in SQLite alone, and SQLite's query plan."""
-    captured: list[tuple[str, Any]] = []
-
-    def capture(connection: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        captured.append((statement, parameters))
-
-    event.listen(runtime.db.engine, "before_cursor_execute", capture)
-    try:
-        work()
-    finally:
-        event.remove(runtime.db.engine, "before_cursor_execute", capture)
+def explain_queries(
+    seed: SeedInfo, statements: list[tuple[Any, dict[str, Any]]], dialect: Any
+) -> None:
+    """Each SELECT of the list's hot path: its time in SQLite alone, and SQLite's query plan."""
     print("\n/okr list's queries, run again with sqlite3 alone (mean of 200), and their plans:")
     raw = sqlite3.connect(seed.path)
     try:
-        for statement, parameters in captured:
-            if not statement.lstrip().upper().startswith("SELECT"):
-                continue
-            plan = [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
+        for statement, params in statements:
+            sql, positions = statement.compiled(dialect)
+            parameters = tuple(params[name] for name in positions) if positions else params
+            plan = [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + sql, parameters)]
             started = time.perf_counter()
             for _ in range(200):
-                raw.execute(statement, parameters).fetchall()
+                raw.execute(sql, parameters).fetchall()
             ms = 1000 * (time.perf_counter() - started) / 200
-            found = re.search(r"\bFROM\s+(\w+)", statement)
+            found = re.search(r"\bFROM\s+(\w+)", sql)
             table = found.group(1) if found else "?"
             print(f"  {ms:6.3f} ms  FROM {table:<16} {' / '.join(plan)}")
     finally:

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from app.db import Database
 from app.db.migrate import ensure_schema, head_revision
@@ -283,9 +283,22 @@ def _key_result_row(
 def seed_database(path: Path, *, now: dt.datetime | None = None) -> SeedInfo:
     """Create and fill a fresh SQLite file at `path` (which must not exist)."""
     started = time.perf_counter()
+    counts = fill_database(f"sqlite:///{path}", now=now)
+    return SeedInfo(path=path, seconds_to_seed=time.perf_counter() - started, **counts)
+
+
+def fill_database(url: str, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Migrate the empty database at `url` and insert the seeded rows; what it holds.
+
+    Any backend the app supports: `bench_scale.py` fills a PostgreSQL database with it.
+    The rows carry explicit ids, so on PostgreSQL the id sequences are moved past them
+    afterwards (or the app's first insert of a member would collide with member 1), and
+    `VACUUM ANALYZE` runs, as autovacuum soon would. SQLite gets no `ANALYZE`: the app never
+    runs it.
+    """
     now = now or dt.datetime.now(dt.UTC)
     rows = _rows(now)
-    db = Database(f"sqlite:///{path}")
+    db = Database(url)
     try:
         ensure_schema(db.engine)
         with db.write() as session:
@@ -301,15 +314,22 @@ def seed_database(path: Path, *, now: dt.datetime | None = None) -> SeedInfo:
                     }
                 ],
             )
-            for model, key in (
-                (Cycle, "cycle"),
-                (Member, "member"),
-                (Team, "team"),
-                (TeamMembership, "membership"),
-                (Objective, "objective"),
-                (KeyResult, "kr"),
-            ):
+            for model, key in _TABLES:
                 session.execute(insert(model.__table__), rows[key])  # type: ignore[attr-defined]
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                for model, _key in ((Workspace, "workspace"), *_TABLES):
+                    table = model.__tablename__
+                    connection.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT max(id) FROM {table}))"
+                        )
+                    )
+            # What autovacuum does to freshly loaded tables within a minute or so: without
+            # statistics the planner guesses, and it would run during the measurement.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.execute(text("VACUUM ANALYZE"))
     finally:
         db.dispose()
     users = tuple(
@@ -317,17 +337,25 @@ def seed_database(path: Path, *, now: dt.datetime | None = None) -> SeedInfo:
         for team in range(1, TEAMS + 1)
         for n in range(1, _members_in(team) + 1)
     )
-    return SeedInfo(
-        path=path,
-        workspace=WORKSPACE_SLACK_ID,
-        teams=len(rows["team"]),
-        members=len(rows["member"]),
-        objectives=len(rows["objective"]),
-        key_results=len(rows["kr"]),
-        cycle_labels=tuple(row["label"] for row in rows["cycle"]),
-        users=users,
-        seconds_to_seed=time.perf_counter() - started,
-    )
+    return {
+        "workspace": WORKSPACE_SLACK_ID,
+        "teams": len(rows["team"]),
+        "members": len(rows["member"]),
+        "objectives": len(rows["objective"]),
+        "key_results": len(rows["kr"]),
+        "cycle_labels": tuple(row["label"] for row in rows["cycle"]),
+        "users": users,
+    }
+
+
+_TABLES = (
+    (Cycle, "cycle"),
+    (Member, "member"),
+    (Team, "team"),
+    (TeamMembership, "membership"),
+    (Objective, "objective"),
+    (KeyResult, "kr"),
+)
 
 
 def _cache_key() -> str:
