@@ -31,14 +31,21 @@ def active_key_results(
     session: Session, *, workspace_id: int, team_id: int, cycle_id: int, owner_id: int | None = None
 ) -> list[KeyResult]:
     """The active key results of a team's active objectives in a cycle (of one owner)."""
+    # The key results are picked through their objectives' ids, so the database starts
+    # from the team's few objectives (without it SQLite's planner scanned every key result
+    # of the workspace: 4 ms rather than 0.05 ms with 20,000 of them).
+    objective_ids = select(Objective.id).where(
+        Objective.workspace_id == workspace_id,
+        Objective.team_id == team_id,
+        Objective.cycle_id == cycle_id,
+        Objective.status == Status.active,
+    )
     statement = (
         select(KeyResult)
         .join(Objective, col(Objective.id) == col(KeyResult.objective_id))
         .where(
             KeyResult.workspace_id == workspace_id,
-            Objective.team_id == team_id,
-            Objective.cycle_id == cycle_id,
-            Objective.status == Status.active,
+            col(KeyResult.objective_id).in_(objective_ids),
             KeyResult.status == Status.active,
         )
         .order_by(
@@ -83,10 +90,10 @@ def record_check_ins(
     become the key results' current values.
     """
     now = utcnow()
-    for entry in entries:
-        upsert(
-            session,
-            CheckIn,
+    upsert(
+        session,
+        CheckIn,
+        [
             {
                 "workspace_id": workspace_id,
                 "key_result_id": entry.key_result_id,
@@ -98,10 +105,13 @@ def record_check_ins(
                 "author_id": author_id,
                 "created_at": now,
                 "updated_at": now,
-            },
-            keys=("key_result_id", "iso_week"),
-            update=_UPDATED_ON_RESUBMIT,
-        )
+            }
+            for entry in entries
+        ],
+        keys=("key_result_id", "iso_week"),
+        update=_UPDATED_ON_RESUBMIT,
+    )
+    for entry in entries:
         if not entry.skipped and entry.value is not None:
             kr = session.get(KeyResult, entry.key_result_id)
             if kr is not None and kr.workspace_id == workspace_id:

@@ -6,6 +6,7 @@ construct so the same store code runs on either.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,16 +39,32 @@ def insert_or_ignore(
     return session.execute(statement).first() is not None
 
 
+@functools.lru_cache(maxsize=64)
+def _upsert_statement(
+    dialect: str, model: type[SQLModel], keys: tuple[str, ...], update: tuple[str, ...]
+) -> Any:
+    # Built once and executed with each call's rows as parameters, so SQLAlchemy compiles
+    # it once rather than for every row.
+    table = model.__table__  # type: ignore[attr-defined]
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
+    )
+
+
 def upsert(
     session: Session,
     model: type[SQLModel],
-    values: dict[str, Any],
+    rows: Sequence[dict[str, Any]],
     keys: Sequence[str],
     update: Sequence[str],
 ) -> None:
-    """Insert a row, or update the `update` columns of the row with the same `keys`."""
-    statement = _insert(session, model).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
-    )
-    session.execute(statement)
+    """Insert rows, or update the `update` columns of the rows with the same `keys`.
+
+    Every row must have the same columns.
+    """
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    statement = _upsert_statement(dialect, model, tuple(keys), tuple(update))
+    session.execute(statement, list(rows))

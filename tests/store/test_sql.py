@@ -27,6 +27,17 @@ def test_insert_or_ignore_tells_whether_it_inserted(db: Database) -> None:
 def test_upsert_inserts_then_updates_the_named_columns(db: Database) -> None:
     for name in ("first", "second"):
         with db.write() as session:
-            upsert(session, Workspace, _values(name), KEYS, update=["name"])
+            upsert(session, Workspace, [_values(name)], KEYS, update=["name"])
     with db.read() as session:
         assert session.exec(select(Workspace.name)).all() == ["second"]
+
+
+def test_upsert_takes_many_rows_in_one_statement(db: Database) -> None:
+    rows = [{**_values(f"w{n}"), "slack_team_id": f"T000{n}"} for n in range(3)]
+    with db.write() as session:
+        upsert(session, Workspace, rows, KEYS, update=["name"])
+        upsert(session, Workspace, [{**rows[1], "name": "renamed"}], KEYS, update=["name"])
+        upsert(session, Workspace, [], KEYS, update=["name"])
+    with db.read() as session:
+        names = session.exec(select(Workspace.name).order_by(Workspace.slack_team_id)).all()
+        assert names == ["w0", "renamed", "w2"]

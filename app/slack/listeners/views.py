@@ -72,6 +72,7 @@ from app.slack.views.team_modal import (
     build_team_settings_view,
 )
 from app.store.checkins import CheckInEntry, record_check_ins
+from app.store.closing import is_closed
 from app.store.directory import (
     TeamSettings,
     create_team,
@@ -715,7 +716,8 @@ def handle_checkin_submission(
     if errors:
         _errors(ack, errors)
         return
-    with services.db.write() as session:
+    # Checked in a read, so the write (one writer at a time) holds its lock only to write.
+    with services.db.read() as session:
         scope = resolve_scope(
             session,
             services,
@@ -727,10 +729,16 @@ def handle_checkin_submission(
             _errors(ack, {f"{ids.BLOCK_CHECKIN_VALUE}{entries[0].key_result_id}": scope})
             return
         mine = {line.key_result.id for line in lines_of(session, scope)}
-        foreign = [e for e in entries if e.key_result_id not in mine]
-        if foreign:
-            block = f"{ids.BLOCK_CHECKIN_VALUE}{foreign[0].key_result_id}"
-            _errors(ack, {block: "This key result is no longer yours to check in."})
+    foreign = [e for e in entries if e.key_result_id not in mine]
+    if foreign:
+        block = f"{ids.BLOCK_CHECKIN_VALUE}{foreign[0].key_result_id}"
+        _errors(ack, {block: "This key result is no longer yours to check in."})
+        return
+    with services.db.write() as session:
+        if is_closed(session, team_id=scope.team.id or 0, cycle_id=scope.cycle_id):
+            # Closed a moment ago, between the check and the write.
+            block = f"{ids.BLOCK_CHECKIN_VALUE}{entries[0].key_result_id}"
+            _errors(ack, {block: "This cycle was just closed; its scores are final."})
             return
         record_check_ins(
             session,
