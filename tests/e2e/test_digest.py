@@ -79,9 +79,20 @@ def test_home_shows_my_key_results_and_refreshes_after_a_check_in(
     assert "Raise onboarding completion" not in text.split("Growth")[0]  # Alice's, under teams
     dispatcher.tick(FRIDAY_PROMPT)
     (prompt,) = slack.standin.messages(slack.standin.dm_channel(BOB))
+    publishes = len(slack.standin.calls_to("views.publish"))
     slack.click(user_id=BOB, action_id=ids.ACTION_CHECKIN_NO_CHANGE, message=prompt)
+    # Answered in the DM: the Home tab is rebuilt when Bob next opens it, not before.
+    assert len(slack.standin.calls_to("views.publish")) == publishes
+    slack.send_event({"type": "app_home_opened", "user": BOB, "tab": "home"})
     refreshed = all_text(slack.standin.home_view(BOB)["blocks"])
     assert "last check-in week 47" in refreshed
-    # The Home tab's own button opens the check-in.
+    # The Home tab's own button opens the check-in, and answering there refreshes it.
     slack.click(user_id=BOB, action_id=ids.ACTION_CHECKIN_UPDATE, view=slack.standin.home_view(BOB))
     assert slack.standin.top_view(BOB)["callback_id"] == ids.VIEW_CHECKIN
+    (confidence,) = [
+        block["block_id"]
+        for block in slack.standin.top_view(BOB)["blocks"]
+        if block.get("block_id", "").startswith(ids.BLOCK_CHECKIN_CONFIDENCE)
+    ]
+    assert slack.submit_view(user_id=BOB, values={confidence: "on_track"}).status == 200
+    assert len(slack.standin.calls_to("views.publish")) == publishes + 2

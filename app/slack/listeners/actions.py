@@ -182,6 +182,11 @@ def _message_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return container.get("channel_id"), container.get("message_ts")
 
 
+def _from_home(body: dict[str, Any]) -> bool:
+    """True when the clicked button is on the person's Home tab."""
+    return (body.get("view") or {}).get("type") == "home"
+
+
 @acked("open the check-in")
 def handle_checkin_update(
     ack: Ack,
@@ -205,6 +210,7 @@ def handle_checkin_update(
         period=period,
         channel=channel,
         message_ts=message_ts,
+        from_home=_from_home(body),
     )
     if problem:
         _reply(respond, build_notice(problem))
@@ -241,7 +247,7 @@ def _quick_answer(skip: bool):  # type: ignore[no-untyped-def]
             scope=scope,
             summary=summary_of(entries),
             also=_message_of(body),
-            caller=caller_of(services, context),
+            caller=caller_of(services, context) if _from_home(body) else None,
         )
 
     return handle_quick_answer

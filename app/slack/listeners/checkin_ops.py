@@ -93,6 +93,7 @@ def open_checkin(
     team_name: str | None = None,
     channel: str | None = None,
     message_ts: str | None = None,
+    from_home: bool = False,
 ) -> str | None:
     """Open the check-in modal; returns a sentence for the caller when it can't."""
     with services.db.read() as session:
@@ -108,6 +109,7 @@ def open_checkin(
             lines=lines_of(session, scope),
             channel=channel,
             message_ts=message_ts,
+            from_home=from_home,
         )
     client.views_open(trigger_id=trigger_id, view=view)
     return None
@@ -151,8 +153,9 @@ def refresh_prompts(
     also: tuple[str | None, str | None] = (None, None),
     caller: Caller | None = None,
 ) -> None:
-    """Update the week's prompt and reminder in place to show what was recorded, and the
-    caller's Home tab."""
+    """Update the week's prompt and reminder in place to show what was recorded, and, given
+    a `caller`, their Home tab (only when the answer came from it: Slack asks for a fresh
+    Home tab, `app_home_opened`, each time someone opens it)."""
     with services.db.read() as session:
         lines = lines_of(session, scope, answered=True)
         recipient_rows = session.exec(

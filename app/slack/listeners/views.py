@@ -754,7 +754,7 @@ def handle_checkin_submission(
         scope=scope,
         summary=summary_of(entries),
         also=(metadata.get("channel"), metadata.get("ts")),
-        caller=caller,
+        caller=caller if metadata.get("home") else None,
     )
 
 

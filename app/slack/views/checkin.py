@@ -131,8 +131,12 @@ def build_checkin_modal(
     lines: list[CheckInLine],
     channel: str | None = None,
     message_ts: str | None = None,
+    from_home: bool = False,
 ) -> dict[str, Any]:
-    """One block group per key result: new value, confidence, a short note; prefilled."""
+    """One block group per key result: new value, confidence, a short note; prefilled.
+
+    `from_home`: opened from the Home tab, which is then refreshed after the answer.
+    """
     blocks: list[Block] = [
         context(f"*{escape(team_name)}* · {week_label(period)}. Prefilled with the last values.")
     ]
@@ -177,7 +181,14 @@ def build_checkin_modal(
                 optional=True,
             )
         )
-    metadata = {"team": team_id, "period": period, "channel": channel, "ts": message_ts}
+    metadata: dict[str, Any] = {
+        "team": team_id,
+        "period": period,
+        "channel": channel,
+        "ts": message_ts,
+    }
+    if from_home:
+        metadata["home"] = 1
     return modal(
         callback_id=ids.VIEW_CHECKIN,
         title=f"Check-in · {week_label(period)}"[:24],
