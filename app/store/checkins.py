@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.db.models import CheckIn, KeyResult, Member, Objective, Team, utcnow
@@ -75,6 +76,14 @@ def owners_of(session: Session, *, workspace_id: int, team_id: int, cycle_id: in
     )
 
 
+_KEY_RESULTS = KeyResult.__table__  # type: ignore[attr-defined]
+_SET_CURRENT_VALUE = (
+    _KEY_RESULTS.update()
+    .where(_KEY_RESULTS.c.id == bindparam("kr_id"), _KEY_RESULTS.c.workspace_id == bindparam("ws"))
+    .values(current_value=bindparam("reported"), updated_at=bindparam("now"))
+)
+
+
 def record_check_ins(
     session: Session,
     *,
@@ -111,13 +120,14 @@ def record_check_ins(
         keys=("key_result_id", "iso_week"),
         update=_UPDATED_ON_RESUBMIT,
     )
-    for entry in entries:
-        if not entry.skipped and entry.value is not None:
-            kr = session.get(KeyResult, entry.key_result_id)
-            if kr is not None and kr.workspace_id == workspace_id:
-                kr.current_value = entry.value
-                kr.updated_at = now
-                session.add(kr)
+    reported = [
+        {"kr_id": entry.key_result_id, "ws": workspace_id, "reported": entry.value, "now": now}
+        for entry in entries
+        if not entry.skipped and entry.value is not None
+    ]
+    if reported:
+        # One statement for all of them: this runs while the write lock is held.
+        session.execute(_SET_CURRENT_VALUE, reported)
     session.flush()
 
 
