@@ -31,6 +31,8 @@ class CheckInScope:
     member_id: int
     cycle_id: int
     period: str
+    # The key results to check in, as read when the scope was resolved.
+    lines: tuple[CheckInLine, ...] = ()
 
 
 def resolve_scope(
@@ -67,6 +69,7 @@ def resolve_scope(
                 member_id=caller.member_id,
                 cycle_id=cycle_id,
                 period=period or current_period(team, services.now()),
+                lines=tuple(lines),
             )
     return "You own no key results this cycle, so there is nothing to check in."
 
@@ -157,7 +160,6 @@ def refresh_prompts(
     a `caller`, their Home tab (only when the answer came from it: Slack asks for a fresh
     Home tab, `app_home_opened`, each time someone opens it)."""
     with services.db.read() as session:
-        lines = lines_of(session, scope, answered=True)
         recipient_rows = session.exec(
             select(Delivery.channel, Delivery.message_ts).where(
                 Delivery.team_id == scope.team.id,
@@ -167,12 +169,14 @@ def refresh_prompts(
                 Delivery.kind.in_([DeliveryKind.prompt, DeliveryKind.reminder]),  # type: ignore[attr-defined]
             )
         ).all()
+        messages: set[tuple[str, str]] = {(c, t) for c, t in recipient_rows if c and t}
+        if also[0] and also[1]:
+            messages.add((also[0], also[1]))
+        # What was recorded, read back only when there is a message to show it in.
+        lines = lines_of(session, scope, answered=True) if messages else []
     payload = build_checkin_answered(
         team_name=scope.team.name, period=scope.period, lines=lines, summary=summary
     )
-    messages: set[tuple[str, str]] = {(c, t) for c, t in recipient_rows if c and t}
-    if also[0] and also[1]:
-        messages.add((also[0], also[1]))
     for channel, ts in sorted(messages):
         try:
             client.chat_update(channel=channel, ts=ts, **payload)

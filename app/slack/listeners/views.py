@@ -46,7 +46,7 @@ from app.services import Caller, Services
 from app.slack import ids
 from app.slack.forms import state_value
 from app.slack.limits import PRIVATE_METADATA_MAX
-from app.slack.listeners.checkin_ops import lines_of, refresh_prompts, resolve_scope, summary_of
+from app.slack.listeners.checkin_ops import refresh_prompts, resolve_scope, summary_of
 from app.slack.listeners.common import (
     GENERIC_FAILURE,
     Ref,
@@ -728,7 +728,7 @@ def handle_checkin_submission(
         if isinstance(scope, str):
             _errors(ack, {f"{ids.BLOCK_CHECKIN_VALUE}{entries[0].key_result_id}": scope})
             return
-        mine = {line.key_result.id for line in lines_of(session, scope)}
+    mine = {line.key_result.id for line in scope.lines}
     foreign = [e for e in entries if e.key_result_id not in mine]
     if foreign:
         block = f"{ids.BLOCK_CHECKIN_VALUE}{foreign[0].key_result_id}"
