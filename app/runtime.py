@@ -46,13 +46,8 @@ def build_runtime(
         ensure_schema(db.engine)
     installer = build_installer(settings, db)
     services = Services(db=db, clock=clock, installer=installer)
-    if client is None:
-        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-        client = create_web_client(
-            token=None if installer else token, base_url=settings.slack_api_url
-        )
     bolt = create_bolt_app(
-        client=client,
+        client=client or build_web_client(settings, installer),
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         services=services,
         installer=installer,
@@ -65,6 +60,12 @@ def build_runtime(
         wsgi=OkrbotWSGI(bolt, db),
         installer=installer,
     )
+
+
+def build_web_client(settings: Settings, installer: Installer | None) -> WebClient:
+    """The app's Web API client: with the bot token, or none when each workspace has its own."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return create_web_client(token=None if installer else token, base_url=settings.slack_api_url)
 
 
 def build_installer(settings: Settings, db: Database) -> Installer | None:

@@ -11,14 +11,13 @@ from app.db import Database
 from app.db.migrate import ensure_schema
 from app.db.platform import forget_processed_events
 from app.settings import Settings
-from app.slack.app_factory import create_web_client
 
 logger = logging.getLogger("okrbot.clock")
 
 
 def build_dispatcher(settings: Settings, *, crash_at: str | None = None) -> Dispatcher:
     """A dispatcher for the configured database and Slack workspace(s)."""
-    from app.runtime import build_installer
+    from app.runtime import build_installer, build_web_client
     from app.slack.install import WorkspaceClients
 
     if not settings.multi_workspace:
@@ -26,11 +25,9 @@ def build_dispatcher(settings: Settings, *, crash_at: str | None = None) -> Disp
     db = Database(settings.database_url)
     ensure_schema(db.engine)
     installer = build_installer(settings, db)
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    client = create_web_client(token=None if installer else token, base_url=settings.slack_api_url)
     return Dispatcher(
         db=db,
-        client=client,
+        client=build_web_client(settings, installer),
         pacer=Pacer(settings.slack_posts_per_second),
         crash_at=crash_at,
         client_for=(

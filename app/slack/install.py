@@ -19,7 +19,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
@@ -336,27 +336,15 @@ class Installer:
 
 
 class WorkspaceClients:
-    """A Web API client per workspace: one token for all, or each installation's own."""
+    """A Web API client per workspace, with that workspace's own (rotated) bot token."""
 
-    def __init__(
-        self,
-        *,
-        db: Database,
-        client: WebClient | None = None,
-        installer: Installer | None = None,
-    ) -> None:
-        if (client is None) == (installer is None):
-            raise ValueError("give either one client (token mode) or an installer")
+    def __init__(self, *, db: Database, installer: Installer) -> None:
         self.db = db
-        self.client = client
         self.installer = installer
         self._clients: dict[str, WebClient] = {}
 
     def for_workspace(self, workspace_id: int) -> WebClient:
         """The client to use for our workspace `workspace_id`; NotInstalledError if none."""
-        if self.client is not None:
-            return self.client
-        assert self.installer is not None
         with self.db.read() as session:
             workspace = session.get(Workspace, workspace_id)
             if workspace is None:
@@ -367,6 +355,3 @@ class WorkspaceClients:
         if client is None:
             client = self._clients[token] = self.installer.web_client(token)
         return client
-
-
-ClientFor = Callable[[int], WebClient]
