@@ -158,10 +158,3 @@ class OAuthAuthority:
             for refresh in [r for r, team in self._refresh.items() if team == team_id]:
                 del self._refresh[refresh]
             return len(live)
-
-    def expire_all(self) -> None:
-        """Make every live rotating token expire now (to test rotation)."""
-        with self._lock:
-            for grant in self.grants.values():
-                if grant.expires_at is not None:
-                    grant.expires_at = self.clock()

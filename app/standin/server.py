@@ -601,11 +601,6 @@ class SlackStandIn:
         """Revoke a workspace's tokens, as an uninstall does; returns how many."""
         return self.oauth.revoke_team(team_id)
 
-    @property
-    def authorize_url(self) -> str:
-        """Slack's approval page (`/oauth/v2/authorize`), here approving at once."""
-        return f"{self.base_url}/oauth/v2/authorize"
-
     def _authorize_page(self, query: str) -> _Reply:
         args = dict(parse_qsl(query, keep_blank_values=True))
         redirect_uri = args.get("redirect_uri") or self.oauth.redirect_url
