@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from app.logs import configure_logging
@@ -22,3 +23,8 @@ def _build():  # type: ignore[no-untyped-def]
 
 
 api = _build()
+# What the worker built lives as long as it does: take it out of the garbage collector's
+# sight, so that a full collection walks only what requests leave behind (about 115,000
+# objects otherwise, a pause of 100-300 ms on a busy 2-core machine, every worker at once).
+gc.collect()
+gc.freeze()

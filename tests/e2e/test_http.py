@@ -165,3 +165,33 @@ def test_serve_without_a_token_exits_2_naming_the_variable(tmp_path: Path) -> No
         "okrbot: missing required setting SLACK_BOT_TOKEN (set it in the environment or in .env)"
     ]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.backends("sqlite")
+def test_the_wsgi_module_freezes_what_it_built_out_of_the_collectors_way(
+    tmp_path: Path, standin, database_url: str
+) -> None:
+    """Each gunicorn worker imports `app.wsgi`; a full garbage collection must not walk the
+    app it built (a pause of hundreds of ms on a busy machine, see app/wsgi.py)."""
+    probe = (
+        "import gc, app.wsgi\n"
+        "print(gc.get_freeze_count(), len(gc.get_objects()), callable(app.wsgi.api))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=_clean_env(
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=standin.api_url,
+            DATABASE_URL=database_url,
+            PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+        ),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, tracked, built = result.stdout.split()
+    assert built == "True"
+    assert int(frozen) > 50_000 and int(tracked) < int(frozen) // 10

@@ -18,7 +18,7 @@ from app.slack.views.objective_modal import (
     build_new_objective_view,
     prefilled_key_result,
 )
-from app.slack.views.okr_list import build_okr_list_messages, key_result_numbers
+from app.slack.views.okr_list import BuiltList, build_okr_list_messages, key_result_numbers
 from app.slack.views.team_modal import build_team_pick_view, build_team_settings_view
 from app.store.directory import TeamSettings
 
@@ -66,6 +66,16 @@ def test_list_of_a_small_team_is_one_message() -> None:
     messages = build_okr_list_messages(_team(2))
     assert len(messages) == 1
     assert message_errors(text=messages[0]["text"], blocks=messages[0]["blocks"]) == []
+
+
+def test_a_built_list_keeps_its_messages_and_the_answer_as_json() -> None:
+    small = build_okr_list_messages(_team(2))
+    built = BuiltList(small)
+    assert built.messages == small and built.messages is not built.messages  # fresh copies
+    assert built.ack_body is not None
+    assert json.loads(built.ack_body) == {"response_type": "ephemeral", **small[0]}
+    large = build_okr_list_messages(_team(30, title_length=150))
+    assert BuiltList(large).messages == large and BuiltList(large).ack_body is None
 
 
 def test_a_large_team_splits_between_objectives_within_limits() -> None:

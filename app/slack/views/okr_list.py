@@ -187,15 +187,22 @@ class BuiltList:
     the JSON body that answers the slash command with it privately.
 
     Serializing a list of 20-odd blocks costs more than the whole cached request otherwise,
-    so it is done once per build, not per answer.
+    so it is done once per build, not per answer. Only text is kept: a worker caches a list
+    per team, and as nested dicts those would be tens of thousands of objects that every
+    full garbage collection walks, stalling the worker's requests meanwhile.
     """
 
-    __slots__ = ("ack_body", "messages")
+    __slots__ = ("_messages", "ack_body")
 
     def __init__(self, messages: list[dict[str, Any]]) -> None:
-        self.messages = messages
-        self.ack_body = (
-            json.dumps({"response_type": "ephemeral", **messages[0]})
-            if len(messages) == 1
-            else None
-        )
+        self._messages = json.dumps(messages)
+        self.ack_body = None
+        if len(messages) == 1 and messages[0] and "response_type" not in messages[0]:
+            # The one message's JSON with the response type put first: `[{...}]` → `{..., ...}`.
+            self.ack_body = '{"response_type": "ephemeral", ' + self._messages[2:-1]
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """The messages, rebuilt from their JSON (a fresh copy each time)."""
+        result: list[dict[str, Any]] = json.loads(self._messages)
+        return result
