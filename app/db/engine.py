@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -36,6 +37,8 @@ _WRITE_OPTION = "okrbot_write"
 # how long a writer waits for it before failing, as SQLite's busy timeout does.
 POSTGRES_WRITE_LOCK_KEY = int.from_bytes(b"okrbotwr", "big")
 POSTGRES_WRITE_LOCK_TIMEOUT_SECONDS = SQLITE_BUSY_TIMEOUT_SECONDS
+# A pooled PostgreSQL connection idle for longer than this is pinged before it is used.
+POSTGRES_PING_AFTER_IDLE_SECONDS = 5.0
 
 
 def normalize_database_url(url: str) -> str:
@@ -100,7 +103,8 @@ def _postgresql_engine(url: str, **kwargs: Any) -> Engine:
     # UTC sessions, whatever the server's default: timestamps come back (and date
     # arithmetic on them happens) in UTC, as on SQLite.
     kwargs["connect_args"] = {"options": "-c timezone=UTC", **kwargs.get("connect_args", {})}
-    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine, POSTGRES_PING_AFTER_IDLE_SECONDS)
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
@@ -109,6 +113,34 @@ def _postgresql_engine(url: str, **kwargs: Any) -> Engine:
             connection.exec_driver_sql(_POSTGRES_WRITE_LOCK)
 
     return engine
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection with a ping before use when it sat idle for `idle_seconds`.
+
+    SQLAlchemy's `pool_pre_ping` pings on every checkout: a round trip to the server for
+    every request, when busy connections are the ones least likely to have gone stale (a
+    restarted server, a dropped idle connection). A connection found dead is replaced
+    before the request uses it, as with `pool_pre_ping`; one dropped while in steady use
+    fails the statement it runs next, and is then replaced.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["okrbot_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("okrbot_idle_since")
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                # The pool discards this connection and checks out another.
+                raise exc.DisconnectionError("stale pooled connection") from error
+            raise
 
 
 class Database:

@@ -12,14 +12,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from app.db import Database
+from app.db import engine as engine_module
 from app.db.engine import is_sqlite, normalize_database_url
 from app.db.models import KeyResult, Objective
 from app.domain.cycles import quarter_span
 from app.domain.okrs import KeyResultDraft, ObjectiveDraft
+from app.store import listing
 from app.store.directory import TeamSettings, create_team, ensure_workspace
 from app.store.okrs import create_objective, ensure_cycle, get_key_result
 
 WRITERS = 4
+_PID = listing._Statement("SELECT pg_backend_pid()")
 BUMPS_PER_WRITER = 40
 
 
@@ -169,3 +172,87 @@ def test_database_urls_as_hosts_spell_them_get_our_drivers(given: str, used: str
 def test_postgresql_sessions_run_in_utc(db: Database) -> None:
     with db.read() as session:
         assert session.exec(text("SHOW TimeZone")).scalar() == "UTC"
+
+
+def _backend_pid(db: Database) -> int:
+    with db.read() as session:
+        return int(session.exec(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _terminate(url: str, pid: int) -> None:
+    """Drop one server connection, as a server restart or an idle timeout would."""
+    admin = Database(url)
+    try:
+        with admin.read() as session:
+            assert session.exec(text(f"SELECT pg_terminate_backend({pid})")).scalar_one()
+    finally:
+        admin.dispose()
+
+
+@pytest.mark.backends("postgresql")
+def test_a_dropped_idle_connection_is_replaced_before_use(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "POSTGRES_PING_AFTER_IDLE_SECONDS", 0.0)
+    db = Database(database_url, pool_size=1, max_overflow=0)
+    try:
+        first = _backend_pid(db)
+        _terminate(database_url, first)
+        # The pooled connection is pinged on checkout, found dead and replaced: the read works.
+        second = _backend_pid(db)
+        assert second != first
+        _terminate(database_url, second)
+        with listing.reading(db.engine) as reader:
+            assert reader.rows(_PID, {}) != [(second,)]
+    finally:
+        db.dispose()
+
+
+@pytest.mark.backends("postgresql")
+def test_a_connection_in_steady_use_is_not_pinged(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(database_url, pool_size=1, max_overflow=0)
+    pings: list[object] = []
+    real_ping = db.engine.dialect.do_ping
+
+    def counting_ping(dbapi_connection: object) -> bool:
+        pings.append(dbapi_connection)
+        return real_ping(dbapi_connection)
+
+    monkeypatch.setattr(db.engine.dialect, "do_ping", counting_ping)
+    try:
+        pids = {_backend_pid(db) for _ in range(5)}
+        assert len(pids) == 1 and pings == []  # one connection, reused without a round trip
+        # Idle past the limit, it is pinged once before its next use.
+        monkeypatch.setattr(engine_module, "POSTGRES_PING_AFTER_IDLE_SECONDS", 0.0)
+        db.dispose()
+        db = Database(database_url, pool_size=1, max_overflow=0)
+        monkeypatch.setattr(db.engine.dialect, "do_ping", counting_ping)
+        _backend_pid(db)
+        assert pings == []  # a new connection needs no ping
+        _backend_pid(db)
+        assert len(pings) == 1
+    finally:
+        db.dispose()
+
+
+@pytest.mark.backends("postgresql")
+def test_a_connection_dropped_in_steady_use_fails_once_then_is_replaced(
+    database_url: str,
+) -> None:
+    db = Database(database_url, pool_size=1, max_overflow=0)
+    try:
+        for read in (_backend_pid, _reader_pid):
+            pid = read(db)
+            _terminate(database_url, pid)
+            with pytest.raises(Exception, match=r"terminat|closed|connection"):
+                read(db)
+            assert read(db) != pid
+    finally:
+        db.dispose()
+
+
+def _reader_pid(db: Database) -> int:
+    with listing.reading(db.engine) as reader:
+        return int(reader.rows(_PID, {})[0][0])
