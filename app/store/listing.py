@@ -109,6 +109,27 @@ _TEAMS_OF_USER = _Statement(
     """
 )
 
+# The caller's teams, each with its list's revision (as `_REVISION` reads it) in the cycle
+# labelled `:label`: what most requests need, in one statement. The cycle columns are NULL
+# when the workspace has no such cycle yet.
+_TEAMS_WITH_REVISION = _Statement(
+    """
+    SELECT t.id, t.name, t.timezone, t.updated_at, c.id,
+        (SELECT count(*) FROM cycle_close AS cc WHERE cc.team_id = t.id AND cc.cycle_id = c.id),
+        count(DISTINCT o.id), max(o.updated_at), count(k.id), max(k.updated_at)
+    FROM member AS m
+    JOIN team_membership AS tm ON tm.member_id = m.id
+    JOIN team AS t ON t.id = tm.team_id
+    LEFT JOIN cycle AS c ON c.workspace_id = :workspace_id AND c.label = :label
+    LEFT JOIN objective AS o
+        ON o.workspace_id = :workspace_id AND o.team_id = t.id AND o.cycle_id = c.id
+    LEFT JOIN key_result AS k ON k.objective_id = o.id AND k.workspace_id = o.workspace_id
+    WHERE m.workspace_id = :workspace_id AND m.slack_user_id = :user_id
+    GROUP BY t.id, t.name, t.timezone, t.updated_at, t.name_key, c.id
+    ORDER BY t.name_key
+    """
+)
+
 _CYCLE_ID = _Statement("SELECT id FROM cycle WHERE workspace_id = :workspace_id AND label = :label")
 
 _REVISION = _Statement(
@@ -159,6 +180,33 @@ def teams_of_user(reader: Reader, *, workspace_id: int, user_id: str) -> list[Te
     """The teams a Slack user belongs to, in one query."""
     rows = reader.rows(_TEAMS_OF_USER, {"workspace_id": workspace_id, "user_id": user_id})
     return [TeamRow(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class TeamRevision:
+    """A team of the caller, and its list's revision in one cycle (None: no such cycle)."""
+
+    team: TeamRow
+    cycle_id: int | None
+    revision: tuple[Any, ...] | None
+
+
+def teams_with_revision(
+    reader: Reader, *, workspace_id: int, user_id: str, label: str
+) -> list[TeamRevision]:
+    """The teams a Slack user belongs to, each with its list's revision in the cycle
+    `label` (as `list_revision` reads it), in one query."""
+    rows = reader.rows(
+        _TEAMS_WITH_REVISION, {"workspace_id": workspace_id, "user_id": user_id, "label": label}
+    )
+    return [
+        TeamRevision(
+            TeamRow(*row[:4]),
+            None if row[4] is None else int(row[4]),
+            None if row[4] is None else tuple(row[5:]),
+        )
+        for row in rows
+    ]
 
 
 def cycle_id(reader: Reader, *, workspace_id: int, label: str) -> int | None:

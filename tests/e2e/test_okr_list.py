@@ -179,3 +179,49 @@ def test_someone_in_two_teams_gets_both_lists_and_sees_changes_in_either(
     again = lists()
     assert again[0] == first[0]
     assert "60% → 75% → 90%" in again[1]
+
+
+def test_at_a_quarters_turn_each_team_lists_its_own_quarter(slack: SlackDriver, db, clock) -> None:
+    """Just after New Year in UTC, a team in Los Angeles is still in Q4 and one in UTC is in
+    Q1: each list shows the team's own quarter, and follows later changes."""
+    import datetime as dt
+
+    from sqlmodel import select
+
+    from app.db.models import Member, Team
+    from app.domain.types import Confidence
+    from app.store.checkins import CheckInEntry, record_check_ins
+    from app.store.directory import TeamSettings, join_team
+    from app.store.directory import create_team as store_create_team
+
+    clock.current = dt.datetime(2026, 12, 31, 12, 0, tzinfo=dt.UTC)
+    create_team(slack, user_id=ALICE, timezone="America/Los_Angeles")
+    create_objective(slack, user_id=ALICE)
+    with db.write() as session:
+        growth = session.exec(select(Team).where(Team.name == "Growth")).one()
+        alice = session.exec(select(Member).where(Member.slack_user_id == ALICE)).one()
+        apps = store_create_team(
+            session, workspace_id=growth.workspace_id, settings=TeamSettings(name="Apps")
+        )
+        join_team(session, team=apps, member=alice)
+    clock.current = dt.datetime(2027, 1, 1, 3, 0, tzinfo=dt.UTC)  # 19:00 on 31 Dec in LA
+
+    def lists() -> list[str]:
+        slack.standin.clear_calls()
+        assert slack.slash_command(user_id=ALICE, text="list").status == 200
+        return [
+            all_text(c.args.get("blocks") or []) for c in slack.standin.calls_to("response_url")
+        ]
+
+    apps_list, growth_list = lists()
+    assert "2027-Q1" in apps_list and "has no objectives" in apps_list
+    assert "2026-Q4" in growth_list and "60% → 60% → 85%" in growth_list
+    with db.write() as session:
+        record_check_ins(
+            session,
+            workspace_id=1,
+            author_id=None,
+            period="2026-W53",
+            entries=[CheckInEntry(key_result_id=1, value=72, confidence=Confidence.on_track)],
+        )
+    assert "60% → 72% → 85%" in lists()[1]

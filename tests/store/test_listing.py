@@ -181,6 +181,57 @@ def test_teams_cycle_and_revision(db: Database) -> None:
     assert after != before
 
 
+def test_teams_with_revision_reads_what_the_separate_queries_read(db: Database) -> None:
+    workspace_id, team_id, other_id, q3 = _seed(db)
+
+    def both() -> tuple[list[listing.TeamRevision], list[listing.TeamRevision]]:
+        with listing.reading(db.engine) as reader:
+            combined = listing.teams_with_revision(
+                reader, workspace_id=workspace_id, user_id="U0ALICE", label=Q3.label
+            )
+            separate = [
+                listing.TeamRevision(
+                    team,
+                    q3,
+                    listing.list_revision(
+                        reader, workspace_id=workspace_id, team_id=team.id, cycle_id=q3
+                    ),
+                )
+                for team in listing.teams_of_user(
+                    reader, workspace_id=workspace_id, user_id="U0ALICE"
+                )
+            ]
+        return combined, separate
+
+    before, separate = both()
+    assert before == separate
+    assert [entry.team.id for entry in before] == [other_id, team_id]  # Apps, Growth
+    assert before[1].revision is not None and before[1].revision[1] > 0  # objectives
+    with db.write() as session:
+        kr = session.exec(select(KeyResult).where(KeyResult.title == "Raise NPS")).one()
+        update_key_result(
+            session, kr=kr, draft=KeyResultDraft(title="Raise NPS a lot", start=20, target=50)
+        )
+    after, separate = both()
+    assert after == separate
+    assert after[1].revision != before[1].revision and after[0] == before[0]
+    with listing.reading(db.engine) as reader:
+        assert (
+            listing.teams_with_revision(
+                reader, workspace_id=workspace_id, user_id="U0NOBODY", label=Q3.label
+            )
+            == []
+        )
+        # No such cycle yet: the teams, without a revision.
+        missing = listing.teams_with_revision(
+            reader, workspace_id=workspace_id, user_id="U0ALICE", label="2031-Q1"
+        )
+    assert [(e.team.name, e.cycle_id, e.revision) for e in missing] == [
+        ("Apps", None, None),
+        ("Growth", None, None),
+    ]
+
+
 def test_reading_hands_the_connection_back_as_it_found_it(db: Database) -> None:
     _seed(db)
     before = db.engine.pool.checkedin()
