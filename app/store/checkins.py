@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.db.models import CheckIn, KeyResult, Member, Objective, Team, utcnow
@@ -133,17 +134,24 @@ def record_check_ins(
 
 def latest_check_ins(session: Session, *, key_result_ids: list[int]) -> dict[int, CheckIn]:
     """Each key result's most recent reported (not skipped) check-in."""
-    latest: dict[int, CheckIn] = {}
     if not key_result_ids:
-        return latest
+        return {}
+    # Only each key result's newest week is read, through the (key result, week) index,
+    # not its whole history: that grows by a row a week, and this runs on every check-in.
+    earlier = aliased(CheckIn)
+    newest_week = (
+        select(func.max(earlier.iso_week))
+        .where(earlier.key_result_id == CheckIn.key_result_id, earlier.skipped == False)  # noqa: E712
+        .scalar_subquery()
+    )
     rows = session.exec(
-        select(CheckIn)
-        .where(col(CheckIn.key_result_id).in_(key_result_ids), CheckIn.skipped == False)  # noqa: E712
-        .order_by(col(CheckIn.iso_week))
+        select(CheckIn).where(
+            col(CheckIn.key_result_id).in_(key_result_ids),
+            CheckIn.skipped == False,  # noqa: E712
+            CheckIn.iso_week == newest_week,
+        )
     ).all()
-    for row in rows:
-        latest[row.key_result_id] = row
-    return latest
+    return {row.key_result_id: row for row in rows}
 
 
 def check_ins_of_week(
