@@ -47,17 +47,22 @@ def resolve_scope(
     """The caller's check-in scope, or a sentence saying why there is none."""
     if caller.member_id is None:
         return "You own no key results yet. Key result owners are set in `/okr new`."
-    teams = teams_of_member(session, workspace_id=caller.workspace_id, member_id=caller.member_id)
+    candidates: list[Team]
     if team_id is not None:
         team = get_team(session, workspace_id=caller.workspace_id, team_id=team_id)
         candidates = [team] if team else []
-    elif team_name:
-        candidates = [t for t in teams if t.name_key == " ".join(team_name.split()).casefold()]
     else:
-        # Owners need not be team members: look through every team for their key results.
-        candidates = teams + [
-            t for t in list_teams(session, workspace_id=caller.workspace_id) if t not in teams
-        ]
+        teams = teams_of_member(
+            session, workspace_id=caller.workspace_id, member_id=caller.member_id
+        )
+        if team_name:
+            wanted = " ".join(team_name.split()).casefold()
+            candidates = [t for t in teams if t.name_key == wanted]
+        else:
+            # Owners need not be team members: look through every team for their key results.
+            candidates = teams + [
+                t for t in list_teams(session, workspace_id=caller.workspace_id) if t not in teams
+            ]
     for team in candidates:
         cycle_id = cycle_id_for(session, team=team, day=today_in(team.timezone, services.now()))
         if cycle_id is None or is_closed(session, team_id=team.id or 0, cycle_id=cycle_id):
