@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from app.services import Services
-from app.slack import listeners
+from app.slack import bodies, listeners
 
 if TYPE_CHECKING:
     from app.slack.install import Installer
@@ -44,6 +44,7 @@ def create_bolt_app(
     With an `installer` (multi-workspace mode), Bolt also serves the OAuth install flow and
     finds each request's token in the installation store; `client` then carries no token.
     """
+    bodies.install()
     if installer is None:
         app = App(
             client=client,
