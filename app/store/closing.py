@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.db.models import Cycle, CycleClose, KeyResult, Member, Objective, Team
@@ -45,10 +46,13 @@ def _check_scope(workspace_id: int, team: Team, cycle: Cycle) -> None:
         raise ValueError("team and cycle must be saved")
 
 
+_CLOSE_ROW = select(CycleClose).where(
+    CycleClose.team_id == bindparam("team_id"), CycleClose.cycle_id == bindparam("cycle_id")
+)
+
+
 def _close_row(session: Session, *, team_id: int, cycle_id: int) -> CycleClose | None:
-    return session.exec(
-        select(CycleClose).where(CycleClose.team_id == team_id, CycleClose.cycle_id == cycle_id)
-    ).first()
+    return session.exec(_CLOSE_ROW, params={"team_id": team_id, "cycle_id": cycle_id}).first()
 
 
 def is_closed(session: Session, *, team_id: int, cycle_id: int) -> bool:

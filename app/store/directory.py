@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.db.models import Member, Team, TeamMembership, Workspace, utcnow
@@ -46,13 +47,21 @@ def ensure_workspace(
     return created
 
 
+# Statements on the hot paths (every request looks its caller up), built once: building a
+# statement costs several times running it on a small table.
+_FIND_MEMBER = select(Member).where(
+    Member.workspace_id == bindparam("workspace_id"),
+    Member.slack_user_id == bindparam("slack_user_id"),
+)
+_GET_TEAM = select(Team).where(
+    Team.workspace_id == bindparam("workspace_id"), Team.id == bindparam("team_id")
+)
+
+
 def find_member(session: Session, *, workspace_id: int, slack_user_id: str) -> Member | None:
     """The member for a Slack user in this workspace, if known."""
-    return session.exec(
-        select(Member).where(
-            Member.workspace_id == workspace_id, Member.slack_user_id == slack_user_id
-        )
-    ).first()
+    params = {"workspace_id": workspace_id, "slack_user_id": slack_user_id}
+    return session.exec(_FIND_MEMBER, params=params).first()
 
 
 def ensure_member(
@@ -119,7 +128,7 @@ def find_team(session: Session, *, workspace_id: int, name: str) -> Team | None:
 def get_team(session: Session, *, workspace_id: int, team_id: int) -> Team | None:
     """A team by id, only if it belongs to this workspace."""
     return session.exec(
-        select(Team).where(Team.workspace_id == workspace_id, Team.id == team_id)
+        _GET_TEAM, params={"workspace_id": workspace_id, "team_id": team_id}
     ).first()
 
 

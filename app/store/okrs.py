@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 import sqlalchemy as sa
+from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -22,12 +23,14 @@ from app.domain.schedule import zone_of
 from app.domain.types import KRKind, Status
 from app.store.directory import ensure_member, is_team_admin
 
+_FIND_CYCLE = select(Cycle).where(
+    Cycle.workspace_id == bindparam("workspace_id"), Cycle.label == bindparam("label")
+)
+
 
 def find_cycle(session: Session, *, workspace_id: int, label: str) -> Cycle | None:
     """The workspace's cycle with that label, if it exists."""
-    return session.exec(
-        select(Cycle).where(Cycle.workspace_id == workspace_id, Cycle.label == label)
-    ).first()
+    return session.exec(_FIND_CYCLE, params={"workspace_id": workspace_id, "label": label}).first()
 
 
 def ensure_cycle(session: Session, *, workspace_id: int, span: CycleSpan) -> Cycle:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.checkins.content import checkin_lines, current_period, cycle_id_for
@@ -152,6 +153,16 @@ def summary_of(entries: list[CheckInEntry]) -> str:
     return f"{len(entries)} {noun} recorded" + (f" ({', '.join(parts)})" if parts else "")
 
 
+# Built once: this runs after every check-in.
+_SENT_PROMPTS = select(Delivery.channel, Delivery.message_ts).where(
+    Delivery.team_id == bindparam("team_id"),
+    Delivery.period == bindparam("period"),
+    Delivery.member_id == bindparam("member_id"),
+    Delivery.status == DeliveryStatus.sent,
+    Delivery.kind.in_([DeliveryKind.prompt, DeliveryKind.reminder]),  # type: ignore[attr-defined]
+)
+
+
 def refresh_prompts(
     *,
     services: Services,
@@ -166,13 +177,8 @@ def refresh_prompts(
     Home tab, `app_home_opened`, each time someone opens it)."""
     with services.db.read() as session:
         recipient_rows = session.exec(
-            select(Delivery.channel, Delivery.message_ts).where(
-                Delivery.team_id == scope.team.id,
-                Delivery.period == scope.period,
-                Delivery.member_id == scope.member_id,
-                Delivery.status == DeliveryStatus.sent,
-                Delivery.kind.in_([DeliveryKind.prompt, DeliveryKind.reminder]),  # type: ignore[attr-defined]
-            )
+            _SENT_PROMPTS,
+            params={"team_id": scope.team.id, "period": scope.period, "member_id": scope.member_id},
         ).all()
         messages: set[tuple[str, str]] = {(c, t) for c, t in recipient_rows if c and t}
         if also[0] and also[1]:
