@@ -11,8 +11,8 @@ them overwrite the other's update, nor both find a row missing and both insert i
   taken before the first read.
 - PostgreSQL's default isolation (READ COMMITTED) would let a read-then-write lose a
   concurrent update. `write()` first takes a transaction-scoped advisory lock, the same one
-  in every process, held until commit or rollback; reads (`read()`) never wait for it.
-  Sessions run in UTC.
+  in every process, held until commit or rollback; reads (`read()`) never wait for it,
+  and run in autocommit mode (see `Database.__init__`). Sessions run in UTC.
 
 The store's read-then-write functions also lock the rows they read (`SELECT ... FOR
 UPDATE`, which SQLite ignores).
@@ -150,6 +150,15 @@ class Database:
         self.url = normalize_database_url(url)
         self.engine = create_db_engine(self.url, **engine_kwargs)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
+        # PostgreSQL reads run in autocommit mode. Under READ COMMITTED each statement sees
+        # what was committed before it began, in a transaction or not, so readers see the
+        # same; but no BEGIN and ROLLBACK go to the server, and psycopg keeps the statements
+        # it prepared on the connection (a ROLLBACK discards every one of them).
+        self._read_engine = (
+            self.engine
+            if is_sqlite(self.url)
+            else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         # SQLite: this process's writers queue here, in order, rather than all polling for
         # the file lock in SQLite's busy handler, whose sleeps (up to 100 ms) leave the lock
         # idle while writers wait. Other processes still wait in the busy handler.
@@ -167,7 +176,7 @@ class Database:
         Closing it ends the transaction without expiring what was loaded, so the rows
         read stay usable after the block.
         """
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self._read_engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager

@@ -256,3 +256,24 @@ def test_a_connection_dropped_in_steady_use_fails_once_then_is_replaced(
 def _reader_pid(db: Database) -> int:
     with listing.reading(db.engine) as reader:
         return int(reader.rows(_PID, {})[0][0])
+
+
+@pytest.mark.backends("postgresql")
+def test_postgresql_reads_keep_the_statements_psycopg_prepared(database_url: str) -> None:
+    """Reads run in autocommit mode: no ROLLBACK ends them, which would discard every
+    statement psycopg prepared on the connection (it prepares one run 5 times)."""
+    db = Database(database_url, pool_size=1, max_overflow=0)
+    try:
+        for _ in range(8):
+            with db.read() as session:
+                session.exec(text("SELECT count(*) FROM team WHERE id > :n"), params={"n": 0})
+        with db.read() as session:
+            prepared = session.exec(text("SELECT statement FROM pg_prepared_statements")).all()
+            in_transaction = session.connection().connection.driver_connection.info
+        assert any("FROM team WHERE id >" in statement for (statement,) in prepared), prepared
+        assert in_transaction.transaction_status.name == "IDLE"
+        # Writes still run in a transaction, committed as a whole.
+        with db.write() as session:
+            assert session.connection().connection.driver_connection.autocommit is False
+    finally:
+        db.dispose()
