@@ -69,7 +69,8 @@ from seed import DB_TWEAKS, SeedInfo, seeded_copy
 import app
 from app.standin import SlackStandIn
 
-DEFAULT_GUNICORN = "--workers 2 --threads 4 --worker-class gthread --keep-alive 5"
+# The options of the Procfile's web: line, with 2 workers: what a deployment runs.
+DEFAULT_GUNICORN = harness.procfile_web_options(2)
 # Tried by --sweep: each with the real app and the bare process_before_response app.
 SWEEP_CONFIGS = (
     "--workers 2 --worker-class sync",
@@ -80,8 +81,11 @@ SWEEP_CONFIGS = (
     "--workers 2 --threads 4 --worker-class gthread --keep-alive 5",
     "--workers 4 --threads 2 --worker-class gthread --keep-alive 5",
     "--workers 1 --threads 8 --worker-class gthread --keep-alive 5",
-    # The Procfile's web process, access log included (written to the server's log file).
-    "--worker-class gthread --workers 2 --threads 4 --access-logfile -",
+    # A connection per request, taken only by a worker with a free thread.
+    "--workers 4 --threads 1 --worker-class gthread --keep-alive 0 --worker-connections 1",
+    "--workers 4 --threads 4 --worker-class gthread --keep-alive 0 --worker-connections 4",
+    # The Procfile's web process.
+    DEFAULT_GUNICORN,
 )
 TARGET_P50_MS = 5.0
 TARGET_P99_MS = 25.0

@@ -13,8 +13,8 @@ What it does (see tests/benchmarks/README.md for the options and how to read the
    results), copied; and, for PostgreSQL, a throwaway cluster (`harness.PostgresCluster`:
    127.0.0.1 only, trust auth, stopped and deleted at the end) with a database filled with
    the same rows (`seed.fill_database`).
-2. Servers: one gunicorn per backend, the same options for both (default
-   `--workers 4 --threads 4 --worker-class gthread --keep-alive 5`), the real
+2. Servers: one gunicorn per backend, the same options for both (default: the Procfile's
+   `web:` line with 4 workers, `harness.procfile_web_options`), the real
    `app.wsgi:api` with `DATABASE_URL` pointing at its database. Their Web API calls go to one
    Slack stand-in run in its own process (`standin_proc.py`), which knows every seeded user.
 3. `/okr list`: `loadgen.py`'s closed loop, `--list-clients` (32) clients, random seeded
@@ -89,7 +89,8 @@ from app.slack.views.checkin import build_checkin_modal
 from app.standin.driver import build_state
 from app.store.okrs import today_in
 
-DEFAULT_GUNICORN = "--workers 4 --threads 4 --worker-class gthread --keep-alive 5"
+# The options of the Procfile's web: line, with 4 workers: what a deployment runs.
+DEFAULT_GUNICORN = harness.procfile_web_options(4)
 BACKENDS = ("sqlite", "postgresql")
 TARGET_LIST_P99_MS = 50.0
 RESUBMIT_SHARE = 0.1

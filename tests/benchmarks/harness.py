@@ -17,6 +17,8 @@ import http.client
 import json
 import os
 import pwd
+import re
+import shlex
 import shutil
 import signal
 import socket
@@ -189,6 +191,30 @@ class ResponseSink:
 
 
 # ---------------------------------------------------------------------- gunicorn
+
+
+def procfile_web_options(workers: int) -> str:
+    """The gunicorn options of the Procfile's `web:` line, with `WEB_CONCURRENCY=workers`
+    and the other variables at their defaults, without the app and `--bind` (the
+    benchmarks bind loopback ports): what a deployment runs, measured as it runs."""
+    for line in (REPO / "Procfile").read_text().splitlines():
+        kind, _, command = line.partition(":")
+        if kind.strip() == "web":
+            break
+    else:
+        raise RuntimeError("the Procfile has no web: line")
+    values = {"WEB_CONCURRENCY": str(workers)}
+    expanded = re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: values.get(m[1], m[2]), command.strip())
+    words = shlex.split(expanded)
+    if words[:1] != ["gunicorn"] or len(words) < 2:
+        raise RuntimeError(f"the Procfile's web: line is not gunicorn <app> ...: {command}")
+    options, rest = [], iter(words[2:])
+    for word in rest:
+        if word == "--bind":
+            next(rest, None)
+        elif not word.startswith("--bind="):
+            options.append(word)
+    return shlex.join(options)
 
 
 class ServerFailedError(RuntimeError):
