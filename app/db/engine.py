@@ -92,11 +92,19 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
-_POSTGRES_WRITE_LOCK = (
-    f"SET LOCAL lock_timeout = '{POSTGRES_WRITE_LOCK_TIMEOUT_SECONDS}s'; "
-    f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK_KEY}); "
-    "SET LOCAL lock_timeout = DEFAULT"
-)
+_SHARED = "shared"
+
+
+def _postgres_write_lock(function: str) -> str:
+    return (
+        f"SET LOCAL lock_timeout = '{POSTGRES_WRITE_LOCK_TIMEOUT_SECONDS}s'; "
+        f"SELECT {function}({POSTGRES_WRITE_LOCK_KEY}); "
+        "SET LOCAL lock_timeout = DEFAULT"
+    )
+
+
+_POSTGRES_WRITE_LOCK = _postgres_write_lock("pg_advisory_xact_lock")
+_POSTGRES_SHARED_WRITE_LOCK = _postgres_write_lock("pg_advisory_xact_lock_shared")
 
 
 def _postgresql_engine(url: str, **kwargs: Any) -> Engine:
@@ -109,7 +117,10 @@ def _postgresql_engine(url: str, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         # The transaction starts with its first statement: in a write unit, taking the lock.
-        if connection.get_execution_options().get(_WRITE_OPTION):
+        write = connection.get_execution_options().get(_WRITE_OPTION)
+        if write == _SHARED:
+            connection.exec_driver_sql(_POSTGRES_SHARED_WRITE_LOCK)
+        elif write:
             connection.exec_driver_sql(_POSTGRES_WRITE_LOCK)
 
     return engine
@@ -150,6 +161,7 @@ class Database:
         self.url = normalize_database_url(url)
         self.engine = create_db_engine(self.url, **engine_kwargs)
         self._write_engine = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._shared_write_engine = self.engine.execution_options(**{_WRITE_OPTION: _SHARED})
         # PostgreSQL reads run in autocommit mode. Under READ COMMITTED each statement sees
         # what was committed before it began, in a transaction or not, so readers see the
         # same; but no BEGIN and ROLLBACK go to the server, and psycopg keeps the statements
@@ -180,12 +192,18 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, shared: bool = False) -> Iterator[Session]:
         """A session whose whole body is one transaction, committed on success.
 
         The transaction holds the write lock (SQLite's, or the advisory lock on PostgreSQL)
         from its first statement, so a read-then-write inside it cannot lose a concurrent
         update. Never open a `write()` inside another one: it would wait for itself.
+
+        `shared=True` is for units that only write rows blindly or by upsert (each row
+        change atomic, the last commit winning) and read only what exclusive writers change:
+        on PostgreSQL they hold the lock shared, so they run side by side with each other
+        but never with an exclusive writer; SQLite still runs them one at a time. They
+        must change rows in a fixed order (by id), so that two of them never deadlock.
         """
         with contextlib.ExitStack() as stack:
             if self._local_writer is not None:
@@ -193,7 +211,8 @@ class Database:
                 if not self._local_writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_SECONDS):
                     raise TimeoutError("waited too long for this process's other writers")
                 stack.callback(self._local_writer.release)
-            session = stack.enter_context(Session(self._write_engine, expire_on_commit=False))
+            engine = self._shared_write_engine if shared else self._write_engine
+            session = stack.enter_context(Session(engine, expire_on_commit=False))
             stack.enter_context(session.begin())
             yield session
 

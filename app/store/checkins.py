@@ -106,9 +106,11 @@ def record_check_ins(
 
     A resubmitted form (a double click, a resent request) updates the same rows, so the
     week holds one answer per key result whatever arrives twice. Reported values also
-    become the key results' current values.
+    become the key results' current values. Rows change in key result order, so that two
+    check-ins writing at once (`Database.write(shared=True)`) never deadlock.
     """
     now = utcnow()
+    entries = sorted(entries, key=lambda entry: entry.key_result_id)
     upsert(
         session,
         CheckIn,

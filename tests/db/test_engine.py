@@ -277,3 +277,105 @@ def test_postgresql_reads_keep_the_statements_psycopg_prepared(database_url: str
             assert session.connection().connection.driver_connection.autocommit is False
     finally:
         db.dispose()
+
+
+def _hold_write(db: Database, *, shared: bool, holding: threading.Event, release: threading.Event):
+    with db.write(shared=shared) as session:
+        session.exec(text("SELECT 1"))  # the transaction (and its lock) starts here
+        holding.set()
+        assert release.wait(timeout=30)
+
+
+def _write_finishes_while_held(
+    url: str, *, held_shared: bool, shared: bool, wait: float = 0.5
+) -> bool:
+    """Whether a write (`shared`) completes while another one (`held_shared`) is open."""
+    holder, other = Database(url), Database(url)
+    holding, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def write() -> None:
+        with other.write(shared=shared) as session:
+            session.exec(text("SELECT 1"))
+        done.set()
+
+    first = threading.Thread(
+        target=_hold_write,
+        args=(holder,),
+        kwargs={"shared": held_shared, "holding": holding, "release": release},
+    )
+    first.start()
+    try:
+        assert holding.wait(timeout=30)
+        second = threading.Thread(target=write)
+        second.start()
+        finished = done.wait(timeout=wait)
+    finally:
+        release.set()
+        first.join(timeout=30)
+    second.join(timeout=30)
+    assert done.is_set()  # it always finishes once the first one commits
+    holder.dispose()
+    other.dispose()
+    return finished
+
+
+@pytest.mark.backends("postgresql")
+def test_shared_writes_run_side_by_side_but_never_with_an_exclusive_one(
+    database_url: str,
+) -> None:
+    assert _write_finishes_while_held(database_url, held_shared=True, shared=True, wait=10)
+    assert not _write_finishes_while_held(database_url, held_shared=True, shared=False)
+    assert not _write_finishes_while_held(database_url, held_shared=False, shared=True)
+
+
+@pytest.mark.backends("sqlite")
+def test_on_sqlite_shared_writes_still_run_one_at_a_time(database_url: str) -> None:
+    assert not _write_finishes_while_held(database_url, held_shared=True, shared=True)
+
+
+def test_check_ins_written_side_by_side_never_deadlock_and_the_last_one_wins(db: Database) -> None:
+    from app.domain.types import Confidence
+    from app.store.checkins import CheckInEntry, record_check_ins
+
+    workspace_id, _ = _seed(db)
+    with db.read() as session:
+        kr_ids = sorted(kr.id for kr in session.exec(select(KeyResult)).all() if kr.id)
+    failures: list[BaseException] = []
+
+    def check_in(writer: int) -> None:
+        own = Database(db.url)
+        try:
+            for round_number in range(15):
+                # Each writer lists the key results in another order.
+                order = kr_ids if (writer + round_number) % 2 else list(reversed(kr_ids))
+                with own.write(shared=True) as session:
+                    record_check_ins(
+                        session,
+                        workspace_id=workspace_id,
+                        author_id=None,
+                        period="2026-W48",
+                        entries=[
+                            CheckInEntry(kr, float(writer), Confidence.on_track) for kr in order
+                        ],
+                    )
+        except BaseException as failure:
+            failures.append(failure)
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=check_in, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    with db.read() as session:
+        rows = session.exec(
+            text("SELECT key_result_id, value FROM check_in WHERE iso_week = '2026-W48'")
+        ).all()
+        currents = {kr.id: kr.current_value for kr in session.exec(select(KeyResult)).all()}
+    # One row per key result, and every key result holds the value of one same check-in
+    # (the last one committed), in its row and as its current value.
+    assert sorted(kr for kr, _ in rows) == kr_ids
+    (last,) = {value for _, value in rows}
+    assert all(currents[kr] == last for kr in kr_ids)

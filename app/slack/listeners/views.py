@@ -734,7 +734,9 @@ def handle_checkin_submission(
         block = f"{ids.BLOCK_CHECKIN_VALUE}{foreign[0].key_result_id}"
         _errors(ack, {block: "This key result is no longer yours to check in."})
         return
-    with services.db.write() as session:
+    # Upserts and blind updates only: check-ins write side by side (closing a cycle,
+    # an exclusive writer, still waits for them and they for it).
+    with services.db.write(shared=True) as session:
         if is_closed(session, team_id=scope.team.id or 0, cycle_id=scope.cycle_id):
             # Closed a moment ago, between the check and the write.
             block = f"{ids.BLOCK_CHECKIN_VALUE}{entries[0].key_result_id}"
