@@ -98,17 +98,6 @@ def reading(engine: Engine) -> Iterator[Reader]:
         connection.close()
 
 
-_TEAMS_OF_USER = _Statement(
-    """
-    SELECT t.id, t.name, t.timezone, t.updated_at
-    FROM member AS m
-    JOIN team_membership AS tm ON tm.member_id = m.id
-    JOIN team AS t ON t.id = tm.team_id
-    WHERE m.workspace_id = :workspace_id AND m.slack_user_id = :user_id
-    ORDER BY t.name_key
-    """
-)
-
 # The caller's teams, each with its list's revision (as `_REVISION` reads it) in the cycle
 # labelled `:label`: what most requests need, in one statement. The cycle columns are NULL
 # when the workspace has no such cycle yet.
@@ -174,12 +163,6 @@ class TeamRow:
     name: str
     timezone: str
     updated_at: Any
-
-
-def teams_of_user(reader: Reader, *, workspace_id: int, user_id: str) -> list[TeamRow]:
-    """The teams a Slack user belongs to, in one query."""
-    rows = reader.rows(_TEAMS_OF_USER, {"workspace_id": workspace_id, "user_id": user_id})
-    return [TeamRow(*row) for row in rows]
 
 
 @dataclass(frozen=True)

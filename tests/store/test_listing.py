@@ -159,9 +159,10 @@ def test_team_okrs_reads_what_the_orm_reads(db: Database) -> None:
 def test_teams_cycle_and_revision(db: Database) -> None:
     workspace_id, team_id, _other, q3 = _seed(db)
     with listing.reading(db.engine) as reader:
-        teams = listing.teams_of_user(reader, workspace_id=workspace_id, user_id="U0ALICE")
-        assert [t.name for t in teams] == ["Apps", "Growth"]
-        assert listing.teams_of_user(reader, workspace_id=workspace_id, user_id="U0NOBODY") == []
+        teams = listing.teams_with_revision(
+            reader, workspace_id=workspace_id, user_id="U0ALICE", label=Q3.label
+        )
+        assert [t.team.name for t in teams] == ["Apps", "Growth"]
         assert listing.cycle_id(reader, workspace_id=workspace_id, label=Q3.label) == q3
         assert listing.cycle_id(reader, workspace_id=workspace_id, label="2031-Q1") is None
         before = listing.list_revision(
@@ -191,15 +192,13 @@ def test_teams_with_revision_reads_what_the_separate_queries_read(db: Database) 
             )
             separate = [
                 listing.TeamRevision(
-                    team,
+                    entry.team,
                     q3,
                     listing.list_revision(
-                        reader, workspace_id=workspace_id, team_id=team.id, cycle_id=q3
+                        reader, workspace_id=workspace_id, team_id=entry.team.id, cycle_id=q3
                     ),
                 )
-                for team in listing.teams_of_user(
-                    reader, workspace_id=workspace_id, user_id="U0ALICE"
-                )
+                for entry in combined
             ]
         return combined, separate
 
@@ -236,7 +235,7 @@ def test_reading_hands_the_connection_back_as_it_found_it(db: Database) -> None:
     _seed(db)
     before = db.engine.pool.checkedin()
     with listing.reading(db.engine) as reader:
-        assert listing.teams_of_user(reader, workspace_id=1, user_id="U0ALICE")
+        assert listing.teams_with_revision(reader, workspace_id=1, user_id="U0ALICE", label="x")
     assert db.engine.pool.checkedin() >= max(before, 1)
     # The pooled connection is back in its transactional mode (PostgreSQL reads run in
     # autocommit): a write through the ORM still commits or rolls back as a whole.
@@ -255,5 +254,6 @@ def test_reading_hands_the_connection_back_as_it_found_it(db: Database) -> None:
     except RuntimeError:
         pass
     with listing.reading(db.engine) as reader:
-        names = [t.name for t in listing.teams_of_user(reader, workspace_id=1, user_id="U0ALICE")]
+        found = listing.teams_with_revision(reader, workspace_id=1, user_id="U0ALICE", label="x")
+        names = [entry.team.name for entry in found]
     assert names == ["Apps", "Growth"]
