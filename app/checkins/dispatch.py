@@ -39,7 +39,7 @@ from app.domain.schedule import (
 )
 from app.slack import ids
 from app.slack.install import NotInstalledError
-from app.store.checkins import has_answered, owners_of
+from app.store.checkins import has_answered, owners_of, teams_with_rhythm
 from app.store.closing import close_cycle, due_for_closing, is_closed
 from app.store.okrs import find_cycle, today_in
 from app.store.sql import insert_or_ignore
@@ -238,7 +238,7 @@ class Dispatcher:
     def plan(self, now: dt.datetime, report: TickReport) -> None:
         """Turn every due prompt and reminder slot into delivery rows (idempotently)."""
         with self.db.read() as session:
-            teams = list(session.exec(select(Team).order_by(col(Team.id))).all())
+            teams = teams_with_rhythm(session)
         for team in teams:
             rules = rules_of(team)
             for slot in slots_around(
