@@ -28,12 +28,14 @@ class Caller:
     slack_user_id: str
 
 
-class ListCache:
-    """Built `/okr list`s per team and cycle (whatever the listener built: the messages and
-    their serialized answer), valid while their revision holds.
+class RevisionCache:
+    """Values valid while the revision they were made for holds: built `/okr list`s per
+    team and cycle (the messages and their serialized answer, under the list's revision),
+    and the teams of a caller (under `app.db.changes`' version of the workspace).
 
-    Entries also age out after `max_age` seconds, for the one thing the revision does not
-    see (the title of a parent objective in another team), and the cache stays small.
+    Entries also age out after `max_age` seconds (for lists, the one thing the revision
+    does not see: the title of a parent objective in another team), and the cache stays
+    small.
     """
 
     def __init__(self, *, max_entries: int = 2048, max_age: float = 60.0) -> None:
@@ -43,7 +45,7 @@ class ListCache:
         self._lock = threading.Lock()
 
     def get(self, key: Any, revision: Any) -> Any | None:
-        """The cached list, if built for this revision recently enough."""
+        """The cached value, if made for this revision recently enough."""
         entry = self._entries.get(key)
         if entry is None or entry[0] != revision or time.monotonic() - entry[1] > self.max_age:
             return None
@@ -54,12 +56,12 @@ class ListCache:
         with self._lock:
             self._entries.clear()
 
-    def put(self, key: Any, revision: Any, messages: Any) -> None:
-        """Remember a list built for a revision."""
+    def put(self, key: Any, revision: Any, value: Any) -> None:
+        """Remember a value made for a revision."""
         with self._lock:
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()
-            self._entries[key] = (revision, time.monotonic(), messages)
+            self._entries[key] = (revision, time.monotonic(), value)
 
 
 @dataclass
@@ -70,7 +72,10 @@ class Services:
     clock: Callable[[], dt.datetime] = utc_now
     _workspace_ids: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
     _cycle_ids: dict[tuple[int, str], int] = field(default_factory=dict, repr=False)
-    list_cache: ListCache = field(default_factory=lambda: ListCache(), repr=False)
+    list_cache: RevisionCache = field(default_factory=lambda: RevisionCache(), repr=False)
+    teams_cache: RevisionCache = field(
+        default_factory=lambda: RevisionCache(max_entries=8192), repr=False
+    )
     # The OAuth installer (app.slack.install.Installer) in multi-workspace mode, else None.
     installer: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -31,6 +31,8 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from app.db.changes import ChangeFeed
+
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 _WRITE_OPTION = "okrbot_write"
 # The advisory lock key of `write()` on PostgreSQL ("okrbotwr" as a 64-bit integer), and
@@ -175,6 +177,19 @@ class Database:
         # the file lock in SQLite's busy handler, whose sleeps (up to 100 ms) leave the lock
         # idle while writers wait. Other processes still wait in the busy handler.
         self._local_writer = threading.Lock() if is_sqlite(self.url) else None
+        # PostgreSQL reports committed changes to the OKRs (see `app.db.changes`); the
+        # feed listens only once something asks it for a version.
+        self.changes: ChangeFeed | None = None
+        if not is_sqlite(self.url):
+            feed = self.changes = ChangeFeed(self.new_connection)
+            event.listen(self.engine, "commit", lambda _connection: feed.changed_here())
+
+    def new_connection(self) -> Any:
+        """A DBAPI connection opened as the pool opens them, but owned by the caller."""
+        proxied = self.engine.raw_connection()
+        driver = proxied.driver_connection
+        proxied.detach()
+        return driver
 
     @property
     def write_engine(self) -> Engine:
@@ -217,5 +232,7 @@ class Database:
             yield session
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection, and stop listening for changes."""
+        if self.changes is not None:
+            self.changes.close()
         self.engine.dispose()

@@ -20,8 +20,8 @@ between makes the cached list newer than its revision, never older, and the next
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +96,21 @@ def reading(engine: Engine) -> Iterator[Reader]:
                 # Never hand the pool a connection left in autocommit mode.
                 connection.invalidate()
         connection.close()
+
+
+@contextmanager
+def reading_lazily(engine: Engine) -> Iterator[Callable[[], Reader]]:
+    """Like `reading`, but the connection is taken from the pool only if the function it
+    yields is called (and then once): for a request that may find all it needs cached."""
+    with ExitStack() as stack:
+        opened: list[Reader] = []
+
+        def reader() -> Reader:
+            if not opened:
+                opened.append(stack.enter_context(reading(engine)))
+            return opened[0]
+
+        yield reader
 
 
 # The caller's teams, each with its list's revision (as `_REVISION` reads it) in the cycle

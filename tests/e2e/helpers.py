@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from app.runtime import Runtime
 from app.slack import ids
 from app.standin import SlackDriver
 
@@ -24,6 +28,28 @@ def all_text(blocks: list[dict[str, Any]]) -> str:
 
     walk(blocks)
     return "\n".join(parts)
+
+
+@contextmanager
+def heard_by(runtime: Runtime, workspace_id: int = 1) -> Iterator[None]:
+    """Wraps a write made as another process would (through a `Database` of its own).
+
+    On PostgreSQL the app's process learns of it from the database's notification, which
+    it reads a moment after the commit (see `app.db.changes`); a request in that moment
+    may still be answered from before. After the block, wait until the notification is
+    in (failing if it never comes), so the test checks what a user, whose next request
+    comes later than that, would see. SQLite has no notifications: nothing to wait for.
+    """
+    feed = runtime.db.changes
+    before = feed.version(workspace_id) if feed is not None else None
+    yield
+    if before is None:
+        return  # not listening (or SQLite): the next request reads the database anyway
+    assert feed is not None
+    deadline = time.monotonic() + 10
+    while feed.version(workspace_id) == before:
+        assert time.monotonic() < deadline, "the app never heard of the change"
+        time.sleep(0.002)
 
 
 def create_team(

@@ -6,7 +6,7 @@ from app.slack import ids
 from app.slack.limits import message_errors
 from app.standin import SlackDriver
 from tests.conftest import ALICE, BOB, CAROL
-from tests.e2e.helpers import all_text, create_objective, create_team
+from tests.e2e.helpers import all_text, create_objective, create_team, heard_by
 
 
 def test_help_is_the_default_and_is_ephemeral(slack: SlackDriver) -> None:
@@ -102,7 +102,9 @@ def test_each_objective_has_one_menu_and_a_team_fits_one_message(slack: SlackDri
     assert action_ids == {ids.ACTION_LIST_MENU}
 
 
-def test_a_cached_list_shows_a_change_made_by_another_process(slack: SlackDriver, db) -> None:
+def test_a_cached_list_shows_a_change_made_by_another_process(
+    slack: SlackDriver, db, runtime
+) -> None:
     from app.domain.types import Confidence
     from app.store.checkins import CheckInEntry, record_check_ins
 
@@ -110,8 +112,8 @@ def test_a_cached_list_shows_a_change_made_by_another_process(slack: SlackDriver
     create_objective(slack, user_id=ALICE)
     first = all_text(slack.slash_command(user_id=ALICE, text="list").json()["blocks"])
     assert "60% → 60% → 85%" in first
-    # Another worker records a check-in: nothing in this process is told.
-    with db.write() as session:
+    # Another worker records a check-in: this process is told only by the database.
+    with heard_by(runtime), db.write() as session:
         record_check_ins(
             session,
             workspace_id=1,
@@ -132,7 +134,7 @@ def test_user_input_is_escaped_so_slack_cannot_read_it_as_a_mention(slack: Slack
 
 
 def test_someone_in_two_teams_gets_both_lists_and_sees_changes_in_either(
-    slack: SlackDriver, db
+    slack: SlackDriver, db, runtime
 ) -> None:
     from sqlmodel import select
 
@@ -167,7 +169,7 @@ def test_someone_in_two_teams_gets_both_lists_and_sees_changes_in_either(
     assert "Apps" in first[0] and "has no objectives" in first[0]  # teams in name order
     assert "Growth" in first[1] and "60% → 60% → 85%" in first[1]
     assert lists() == first  # from the cache, in the same order
-    with db.write() as session:
+    with heard_by(runtime), db.write() as session:
         kr = session.exec(select(KeyResult).where(KeyResult.id == 1)).one()
         update_key_result(
             session,
@@ -181,7 +183,9 @@ def test_someone_in_two_teams_gets_both_lists_and_sees_changes_in_either(
     assert "60% → 75% → 90%" in again[1]
 
 
-def test_at_a_quarters_turn_each_team_lists_its_own_quarter(slack: SlackDriver, db, clock) -> None:
+def test_at_a_quarters_turn_each_team_lists_its_own_quarter(
+    slack: SlackDriver, db, clock, runtime
+) -> None:
     """Just after New Year in UTC, a team in Los Angeles is still in Q4 and one in UTC is in
     Q1: each list shows the team's own quarter, and follows later changes."""
     import datetime as dt
@@ -216,7 +220,7 @@ def test_at_a_quarters_turn_each_team_lists_its_own_quarter(slack: SlackDriver, 
     apps_list, growth_list = lists()
     assert "2027-Q1" in apps_list and "has no objectives" in apps_list
     assert "2026-Q4" in growth_list and "60% → 60% → 85%" in growth_list
-    with db.write() as session:
+    with heard_by(runtime), db.write() as session:
         record_check_ins(
             session,
             workspace_id=1,
@@ -225,3 +229,48 @@ def test_at_a_quarters_turn_each_team_lists_its_own_quarter(slack: SlackDriver, 
             entries=[CheckInEntry(key_result_id=1, value=72, confidence=Confidence.on_track)],
         )
     assert "60% → 72% → 85%" in lists()[1]
+
+
+def test_a_warm_list_reads_the_database_again_only_after_its_workspace_changes(
+    slack: SlackDriver, db, runtime, backend: str
+) -> None:
+    """On PostgreSQL, a list whose workspace did not change since is answered without a
+    query (or even a pooled connection); SQLite reads its revision every time."""
+    from sqlalchemy import event
+
+    from app.domain.types import Confidence
+    from app.store.checkins import CheckInEntry, record_check_ins
+    from app.store.directory import TeamSettings, ensure_workspace
+    from app.store.directory import create_team as store_create_team
+
+    create_team(slack, user_id=ALICE)
+    create_objective(slack, user_id=ALICE)
+    if runtime.db.changes is not None:
+        assert runtime.db.changes.wait_listening(10)
+    slack.slash_command(user_id=ALICE, text="list")  # caches the list and ALICE's teams
+    checkouts: list[object] = []
+    event.listen(runtime.db.engine, "checkout", lambda *_: checkouts.append(None))
+
+    def listed() -> str:
+        return all_text(slack.slash_command(user_id=ALICE, text="list").json()["blocks"])
+
+    per_list = 0 if backend == "postgresql" else 1
+    for _ in range(3):
+        assert "60% → 60% → 85%" in listed()
+    assert len(checkouts) == 3 * per_list
+    with heard_by(runtime, workspace_id=2), db.write() as session:  # another workspace
+        other = ensure_workspace(session, slack_team_id="T0OTHER", enterprise_id=None)
+        assert other.id == 2
+        store_create_team(session, workspace_id=2, settings=TeamSettings(name="Sales"))
+    assert "60% → 60% → 85%" in listed()
+    assert len(checkouts) == 4 * per_list
+    with heard_by(runtime), db.write() as session:
+        record_check_ins(
+            session,
+            workspace_id=1,
+            author_id=None,
+            period="2026-W47",
+            entries=[CheckInEntry(key_result_id=1, value=72, confidence=Confidence.on_track)],
+        )
+    assert "60% → 72% → 85%" in listed()
+    assert len(checkouts) == 4 * per_list + 1  # the teams, then the rebuilt list, on one

@@ -402,21 +402,30 @@ def _my_lists(
 ) -> list[BuiltList] | None:
     """The lists of the caller's teams, from the cache when still right; None without teams.
 
-    The hot path of `/okr list`: one small query, and a rebuild only when a
+    The hot path of `/okr list`: at most one small query, and a rebuild only when a
     team's objectives, key results or settings changed since the list was last built (or
     this process has not built it yet). A rebuild reads the team's OKRs with one plain
     query, after the revision it is cached under (see `app.store.listing`); only a closed
-    cycle's list, rare, goes through the ORM.
+    cycle's list, rare, goes through the ORM. On PostgreSQL the caller's teams and their
+    revisions are reused, without a query, until the database reports a change in the
+    workspace (see `app.db.changes`).
     """
     built: list[BuiltList | None] = []
     closed = []
     now = services.now()
     # Most teams are in the quarter UTC is in: their revisions come with the teams.
     usual = cycle_label or quarter_of(today_in("UTC", now)).label
-    with listing.reading(services.db.engine) as reader:
-        found = listing.teams_with_revision(
-            reader, workspace_id=workspace_id, user_id=user_id, label=usual
-        )
+    feed = services.db.changes
+    with listing.reading_lazily(services.db.engine) as reader:
+        teams_key = (workspace_id, user_id, usual)
+        version = feed.version(workspace_id) if feed is not None else None
+        found = None if version is None else services.teams_cache.get(teams_key, version)
+        if found is None:
+            found = listing.teams_with_revision(
+                reader(), workspace_id=workspace_id, user_id=user_id, label=usual
+            )
+            if version is not None:
+                services.teams_cache.put(teams_key, version, found)
         if not found:
             return None
         for entry in found:
@@ -425,10 +434,10 @@ def _my_lists(
             cycle_id, counts = entry.cycle_id, entry.revision
             if label != usual:
                 # Around a quarter's turn, a team's own day can be in the next or last one.
-                cycle_id = services.cycle_id(reader, workspace_id, label)
+                cycle_id = services.cycle_id(reader(), workspace_id, label)
                 counts = (
                     listing.list_revision(
-                        reader, workspace_id=workspace_id, team_id=row.id, cycle_id=cycle_id
+                        reader(), workspace_id=workspace_id, team_id=row.id, cycle_id=cycle_id
                     )
                     if cycle_id
                     else None
@@ -442,7 +451,7 @@ def _my_lists(
             elif cached is None:
                 okrs = (
                     listing.team_okrs(
-                        reader,
+                        reader(),
                         workspace_id=workspace_id,
                         team_id=row.id,
                         team_name=row.name,

@@ -135,6 +135,7 @@ def _erase(services: Services, team_id: str | None, enterprise_id: str | None) -
         with services.db.write() as session:
             rows = erase_workspace_data(session, slack_team_id=team_id, enterprise_id=enterprise_id)
         services.list_cache.clear()
+        services.teams_cache.clear()
         logger.info("Deleted workspace %s's tokens and %d rows of its data", team_id, rows)
 
 

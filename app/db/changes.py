@@ -1,0 +1,214 @@
+"""Which workspaces' OKRs changed, as PostgreSQL tells this process (LISTEN/NOTIFY).
+
+Migration 0007 puts a trigger on every table a `/okr list` reads (members, teams and their
+memberships, cycles and their closings, objectives, key results): each committed
+transaction that changes a workspace's rows there sends one notification on `CHANNEL`,
+with the workspace's id, to every listening connection, whoever wrote it (any process,
+the CLI, a migration, a hand-typed UPDATE).
+
+`ChangeFeed` listens on a connection of its own, in a thread, and keeps a version per
+workspace that moves on every notification. Something read from the database stays right
+for as long as the version read just *before* it stays the same: the list reuses the
+caller's teams this way, without a query per request. A change committed while it was
+being read moves the version when its notification arrives, so what was read is never
+kept under a version that is newer than it.
+
+What it cannot promise, and how it copes:
+
+- A change made by another process counts here once its notification is read: at commit,
+  plus the moment this process takes to read it (well under a millisecond when idle). A
+  commit through this process's own engine moves every version at once (see
+  `changed_here`), so a process always reads its own writes.
+- Notifications only reach a connection while it listens. Until it does (at start, after
+  the connection is lost, until it is back), `version()` returns None and callers read
+  the database. Every (re)connection moves every version.
+- Every `heartbeat` seconds the feed notifies itself. As the server delivers
+  notifications in commit order, the heartbeat's return proves that every change
+  committed before it was sent has been heard. Without one for `stale_after` seconds (a
+  network cut, a stuck server, a pooler that hands the connection to others so LISTEN
+  does not hold), `version()` returns None, and versions move when it comes back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "okrbot_changes"
+# How the listening connection shows in `pg_stat_activity`.
+APPLICATION_NAME = "okrbot change feed"
+# Sent instead of a workspace's id when a whole table was emptied (TRUNCATE).
+EVERY_WORKSPACE = "*"
+# How heartbeats (notifications each feed sends itself) start.
+PING = "ping:"
+
+Version = tuple[int, int]
+
+_FEEDS: weakref.WeakSet[ChangeFeed] = weakref.WeakSet()
+
+
+def _after_fork() -> None:
+    # A forked child has none of its parent's threads; a lock one of them held would stay
+    # held forever. Each feed starts over in the child on its first `version()`.
+    for feed in list(_FEEDS):
+        feed._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
+class ChangeFeed:
+    """A per-workspace version that moves whenever PostgreSQL reports a change.
+
+    `connect` opens a new DBAPI (psycopg) connection; the feed owns it. The listening
+    thread starts on the first `version()` in a process (so a forked worker gets its own),
+    and stops on `close()`.
+    """
+
+    def __init__(
+        self,
+        connect: Callable[[], Any],
+        *,
+        heartbeat: float = 2.0,
+        stale_after: float = 10.0,
+        retry_after: float = 0.5,
+        max_retry_after: float = 30.0,
+    ) -> None:
+        self._connect = connect
+        self.heartbeat = heartbeat
+        self.stale_after = stale_after
+        self.retry_after = retry_after
+        self.max_retry_after = max_retry_after
+        self._lock = threading.Lock()
+        self._epoch = 0
+        self._versions: dict[int, int] = {}
+        self._listening = False
+        self._confirmed = -math.inf  # monotonic time of the last heartbeat's return
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+        _FEEDS.add(self)
+
+    def version(self, workspace_id: int) -> Version | None:
+        """The workspace's current version; None while changes may go unseen."""
+        if self._pid != os.getpid():
+            self._start()
+        if not self._listening or time.monotonic() - self._confirmed > self.stale_after:
+            return None
+        return (self._epoch, self._versions.get(workspace_id, 0))
+
+    def changed_here(self) -> None:
+        """A transaction of this process is committing: move every version now, rather
+        than when its notification comes back."""
+        with self._lock:
+            self._epoch += 1
+
+    def wait_listening(self, timeout: float) -> bool:
+        """Start listening if not yet, and wait up to `timeout` seconds until it is."""
+        deadline = time.monotonic() + timeout
+        while self.version(0) is None:
+            if time.monotonic() >= deadline or self._stop.is_set():
+                return False
+            time.sleep(0.005)
+        return True
+
+    def close(self) -> None:
+        """Stop listening; the thread ends, closing its connection, within half a second."""
+        self._stop.set()
+        self._listening = False
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._pid == os.getpid() or self._stop.is_set():
+                return
+            # A fresh process (or a fork, which has no listening thread): start over.
+            self._pid = os.getpid()
+            self._listening = False
+            self._epoch += 1
+            self._thread = threading.Thread(
+                target=self._run, name="okrbot-change-feed", daemon=True
+            )
+            self._thread.start()
+
+    def _run(self) -> None:
+        delay = self.retry_after
+        while not self._stop.is_set():
+            connection = None
+            try:
+                connection = self._connect()
+                connection.autocommit = True
+                connection.execute(f"SET application_name = '{APPLICATION_NAME}'")
+                connection.execute(f"LISTEN {CHANNEL}")
+                with self._lock:
+                    self._epoch += 1  # whatever changed before now went unseen
+                    self._confirmed = -math.inf  # trusted from the first ping's return
+                    self._listening = True
+                delay = self.retry_after
+                self._listen(connection)
+            except Exception as error:
+                if not self._stop.is_set():
+                    logger.warning(
+                        "No change notifications from the database (%s: %s); lists read "
+                        "the database on every request until they are back",
+                        type(error).__name__,
+                        str(error).strip().splitlines()[0] if str(error).strip() else "",
+                    )
+            finally:
+                with self._lock:
+                    self._listening = False
+                    self._epoch += 1
+                if connection is not None:
+                    with contextlib.suppress(Exception):
+                        connection.close()
+            if self._stop.wait(delay):
+                break
+            delay = min(delay * 2, self.max_retry_after)
+
+    def _listen(self, connection: Any) -> None:
+        # The heartbeat is a notification sent to ourselves: its return proves that every
+        # change committed before it was sent has been heard (the server delivers them in
+        # commit order), which a plain query would not (behind a pooler that hands the
+        # connection around, LISTEN itself may not hold). Wake at least every half second
+        # to notice close().
+        mine = f"{PING}{os.getpid()}:{id(self)}:"
+        sent = -math.inf
+        poll = min(0.5, self.heartbeat)
+        while not self._stop.is_set():
+            for note in connection.notifies(timeout=poll):
+                self._note(note.payload, mine)
+            now = time.monotonic()
+            if now - self._confirmed >= self.heartbeat and now - sent >= self.heartbeat:
+                connection.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{mine}{now}"))
+                sent = now
+
+    def _alive(self) -> None:
+        # Called with the lock held, on any sign of life from the connection.
+        now = time.monotonic()
+        if now - self._confirmed > self.stale_after:
+            # Silent for so long that `version()` gave up on it: as after a reconnection,
+            # nothing read before now is trusted.
+            self._epoch += 1
+        self._confirmed = now
+
+    def _note(self, payload: str, mine: str) -> None:
+        if payload.startswith(PING):
+            if payload.startswith(mine):
+                with self._lock:
+                    self._alive()
+            return  # another process's heartbeat
+        with self._lock:
+            try:
+                workspace_id = int(payload)
+            except ValueError:
+                self._epoch += 1  # EVERY_WORKSPACE, or anything unexpected
+                return
+            self._versions[workspace_id] = self._versions.get(workspace_id, 0) + 1
