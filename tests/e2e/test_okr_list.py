@@ -102,25 +102,31 @@ def test_each_objective_has_one_menu_and_a_team_fits_one_message(slack: SlackDri
     assert action_ids == {ids.ACTION_LIST_MENU}
 
 
-def test_a_cached_list_shows_a_change_made_by_another_process(
-    slack: SlackDriver, db, runtime
-) -> None:
+def _another_process_checks_in(db, *, period: str, value: float) -> None:
+    """KR1's owner checks in through another worker (a `Database` of its own)."""
     from app.domain.types import Confidence
     from app.store.checkins import CheckInEntry, record_check_ins
 
+    with db.write() as session:
+        record_check_ins(
+            session,
+            workspace_id=1,
+            author_id=None,
+            period=period,
+            entries=[CheckInEntry(key_result_id=1, value=value, confidence=Confidence.on_track)],
+        )
+
+
+def test_a_cached_list_shows_a_change_made_by_another_process(
+    slack: SlackDriver, db, runtime
+) -> None:
     create_team(slack, user_id=ALICE)
     create_objective(slack, user_id=ALICE)
     first = all_text(slack.slash_command(user_id=ALICE, text="list").json()["blocks"])
     assert "60% → 60% → 85%" in first
     # Another worker records a check-in: this process is told only by the database.
-    with heard_by(runtime), db.write() as session:
-        record_check_ins(
-            session,
-            workspace_id=1,
-            author_id=None,
-            period="2026-W47",
-            entries=[CheckInEntry(key_result_id=1, value=72, confidence=Confidence.on_track)],
-        )
+    with heard_by(runtime):
+        _another_process_checks_in(db, period="2026-W47", value=72)
     again = all_text(slack.slash_command(user_id=ALICE, text="list").json()["blocks"])
     assert "60% → 72% → 85%" in again
 
@@ -193,8 +199,6 @@ def test_at_a_quarters_turn_each_team_lists_its_own_quarter(
     from sqlmodel import select
 
     from app.db.models import Member, Team
-    from app.domain.types import Confidence
-    from app.store.checkins import CheckInEntry, record_check_ins
     from app.store.directory import TeamSettings, join_team
     from app.store.directory import create_team as store_create_team
 
@@ -220,14 +224,8 @@ def test_at_a_quarters_turn_each_team_lists_its_own_quarter(
     apps_list, growth_list = lists()
     assert "2027-Q1" in apps_list and "has no objectives" in apps_list
     assert "2026-Q4" in growth_list and "60% → 60% → 85%" in growth_list
-    with heard_by(runtime), db.write() as session:
-        record_check_ins(
-            session,
-            workspace_id=1,
-            author_id=None,
-            period="2026-W53",
-            entries=[CheckInEntry(key_result_id=1, value=72, confidence=Confidence.on_track)],
-        )
+    with heard_by(runtime):
+        _another_process_checks_in(db, period="2026-W53", value=72)
     assert "60% → 72% → 85%" in lists()[1]
 
 
@@ -238,8 +236,6 @@ def test_a_warm_list_reads_the_database_again_only_after_its_workspace_changes(
     query (or even a pooled connection); SQLite reads its revision every time."""
     from sqlalchemy import event
 
-    from app.domain.types import Confidence
-    from app.store.checkins import CheckInEntry, record_check_ins
     from app.store.directory import TeamSettings, ensure_workspace
     from app.store.directory import create_team as store_create_team
 
@@ -264,13 +260,7 @@ def test_a_warm_list_reads_the_database_again_only_after_its_workspace_changes(
         store_create_team(session, workspace_id=2, settings=TeamSettings(name="Sales"))
     assert "60% → 60% → 85%" in listed()
     assert len(checkouts) == 4 * per_list
-    with heard_by(runtime), db.write() as session:
-        record_check_ins(
-            session,
-            workspace_id=1,
-            author_id=None,
-            period="2026-W47",
-            entries=[CheckInEntry(key_result_id=1, value=72, confidence=Confidence.on_track)],
-        )
+    with heard_by(runtime):
+        _another_process_checks_in(db, period="2026-W47", value=72)
     assert "60% → 72% → 85%" in listed()
     assert len(checkouts) == 4 * per_list + 1  # the teams, then the rebuilt list, on one
