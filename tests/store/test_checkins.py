@@ -67,3 +67,63 @@ def test_the_latest_check_in_is_the_newest_week_that_was_not_skipped(db: Databas
     assert latest[steady].confidence == Confidence.at_risk.value
     # Skipping week 47 leaves week 46's answer as the latest.
     assert (latest[away].iso_week, latest[away].confidence) == ("2026-W46", "on_track")
+
+
+def test_a_week_holds_one_answer_per_key_result_the_latest_winning(db: Database) -> None:
+    """What `record_check_ins` writes, on each database's own path (one statement on
+    PostgreSQL): rows upserted, reported values become current values, a skip or a missing
+    value leaves the current value alone, and a resubmission keeps the row's creation."""
+    from app.db.models import CheckIn, Member
+    from app.store.directory import ensure_member
+
+    workspace_id, (reported, skipped, blank) = _three_key_results(db)
+    with db.write() as session:
+        author: Member = ensure_member(session, workspace_id=workspace_id, slack_user_id="U1")
+
+    def record(entries: list[CheckInEntry]) -> None:
+        with db.write(shared=True) as session:
+            record_check_ins(
+                session,
+                workspace_id=workspace_id,
+                author_id=author.id,
+                period="2026-W48",
+                entries=entries,
+            )
+
+    def rows() -> dict[int, CheckIn]:
+        with db.read() as session:
+            return {row.key_result_id: row for row in session.exec(select(CheckIn)).all()}
+
+    def currents() -> dict[int, float | None]:
+        with db.read() as session:
+            return {kr.id or 0: kr.current_value for kr in session.exec(select(KeyResult)).all()}
+
+    record([])  # nothing to record: nothing written
+    assert rows() == {}
+    record(
+        [
+            CheckInEntry(blank, None, Confidence.at_risk, note="no number yet"),
+            CheckInEntry(skipped, None, None, skipped=True),
+            CheckInEntry(reported, 4, Confidence.on_track, note="on its way"),
+        ]
+    )
+    first = rows()
+    assert sorted(first) == [reported, skipped, blank]
+    assert (first[reported].value, first[reported].confidence) == (4, "on_track")
+    assert (first[reported].note, first[reported].author_id) == ("on its way", author.id)
+    assert first[skipped].skipped and first[skipped].value is None
+    assert (first[blank].value, first[blank].note) == (None, "no number yet")
+    assert currents() == {reported: 4, skipped: 0, blank: 0}
+    record([CheckInEntry(reported, 6.5, Confidence.at_risk), CheckInEntry(skipped, 3, None)])
+    again = rows()
+    assert len(again) == 3  # the same week's rows, updated
+    assert (again[reported].value, again[reported].confidence, again[reported].note) == (
+        6.5,
+        "at_risk",
+        "",
+    )
+    assert (again[skipped].value, again[skipped].skipped) == (3, False)
+    assert again[reported].created_at == first[reported].created_at
+    assert again[reported].updated_at >= first[reported].updated_at
+    assert again[blank].note == "no number yet"  # not in this submission: untouched
+    assert currents() == {reported: 6.5, skipped: 3, blank: 0}
