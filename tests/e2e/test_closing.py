@@ -75,6 +75,31 @@ def test_the_cycle_closes_by_itself_after_its_end_once(growth, slack, dispatcher
     assert len(_closing_posts(slack)) == 1
 
 
+def test_a_check_in_submitted_after_its_cycle_closed_is_refused_on_the_field(
+    growth, slack, db
+) -> None:
+    from app.db.models import CheckIn
+
+    slack.slash_command(user_id=BOB, text="checkin")
+    view = slack.standin.top_view(BOB)
+    slack.slash_command(user_id=ALICE, text="close")  # while Bob's modal is open
+    answer = slack.submit_view(
+        user_id=BOB,
+        view=view,
+        values={
+            f"{ids.BLOCK_CHECKIN_VALUE}2": "2",
+            f"{ids.BLOCK_CHECKIN_CONFIDENCE}2": "on_track",
+        },
+    ).json()
+    assert answer["response_action"] == "errors"
+    assert answer["errors"] == {
+        f"{ids.BLOCK_CHECKIN_VALUE}2": "This cycle was just closed; its scores are final."
+    }
+    with db.read() as session:
+        assert session.exec(select(CheckIn)).all() == []
+        assert session.get(KeyResult, 2).current_value == 3
+
+
 def test_a_closed_cycle_asks_for_no_more_check_ins(growth, slack, dispatcher) -> None:
     slack.slash_command(user_id=ALICE, text="close")
     assert dispatcher.tick(dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)).sent == 0

@@ -44,8 +44,12 @@ def resolve_scope(
     team_id: int | None,
     period: str | None,
     team_name: str | None = None,
+    skip_closed: bool = True,
 ) -> CheckInScope | str:
-    """The caller's check-in scope, or a sentence saying why there is none."""
+    """The caller's check-in scope, or a sentence saying why there is none.
+
+    A team whose cycle is closed has none; with `skip_closed=False` the caller checks that
+    itself (a submission does, in its write, and says so more precisely)."""
     if caller.member_id is None:
         return "You own no key results yet. Key result owners are set in `/okr new`."
     candidates: list[Team]
@@ -66,7 +70,9 @@ def resolve_scope(
             ]
     for team in candidates:
         cycle_id = cycle_id_for(session, team=team, day=today_in(team.timezone, services.now()))
-        if cycle_id is None or is_closed(session, team_id=team.id or 0, cycle_id=cycle_id):
+        if cycle_id is None or (
+            skip_closed and is_closed(session, team_id=team.id or 0, cycle_id=cycle_id)
+        ):
             continue
         lines = checkin_lines(session, team=team, member_id=caller.member_id, cycle_id=cycle_id)
         if lines:

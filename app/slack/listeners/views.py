@@ -716,7 +716,8 @@ def handle_checkin_submission(
     if errors:
         _errors(ack, errors)
         return
-    # Checked in a read, so the write (one writer at a time) holds its lock only to write.
+    # Checked in a read, so the write (one writer at a time) holds its lock only to write;
+    # whether the cycle is closed, only there, under the lock.
     with services.db.read() as session:
         scope = resolve_scope(
             session,
@@ -724,6 +725,7 @@ def handle_checkin_submission(
             caller,
             team_id=int(metadata.get("team") or 0),
             period=str(metadata.get("period") or "") or None,
+            skip_closed=False,
         )
         if isinstance(scope, str):
             _errors(ack, {f"{ids.BLOCK_CHECKIN_VALUE}{entries[0].key_result_id}": scope})
@@ -738,7 +740,7 @@ def handle_checkin_submission(
     # an exclusive writer, still waits for them and they for it).
     with services.db.write(shared=True) as session:
         if is_closed(session, team_id=scope.team.id or 0, cycle_id=scope.cycle_id):
-            # Closed a moment ago, between the check and the write.
+            # Closed since the modal opened.
             block = f"{ids.BLOCK_CHECKIN_VALUE}{entries[0].key_result_id}"
             _errors(ack, {block: "This cycle was just closed; its scores are final."})
             return
