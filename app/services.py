@@ -7,11 +7,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from app.db import Database
 from app.store import listing
 from app.store.directory import ensure_member, ensure_workspace, find_member, find_workspace
+
+T = TypeVar("T")
 
 
 def utc_now() -> dt.datetime:
@@ -76,6 +78,9 @@ class Services:
     teams_cache: RevisionCache = field(
         default_factory=lambda: RevisionCache(max_entries=8192), repr=False
     )
+    directory_cache: RevisionCache = field(
+        default_factory=lambda: RevisionCache(max_entries=8192), repr=False
+    )
     # The OAuth installer (app.slack.install.Installer) in multi-workspace mode, else None.
     installer: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -115,6 +120,23 @@ class Services:
                 self._cycle_ids[key] = found
         return found
 
+    def from_directory(self, key: Any, workspace_id: int, read: Callable[[], T]) -> T:
+        """`read()`, which reads only the workspace's directory (members, teams and their
+        memberships, cycles and closings); on PostgreSQL what it returned is reused until
+        the database reports a change to that directory (see `app.db.changes`). What it
+        returns is shared between threads: rows read, never to be changed. A None is
+        never kept."""
+        feed = self.db.changes
+        version = feed.directory_version(workspace_id) if feed is not None else None
+        if version is not None:
+            found = self.directory_cache.get((workspace_id, key), version)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        value = read()
+        if version is not None and value is not None:
+            self.directory_cache.put((workspace_id, key), version, value)
+        return value
+
     def forget_workspace(self, team_id: str, enterprise_id: str | None) -> None:
         """Drop a cached workspace id (after the workspace's data is deleted)."""
         with self._lock:
@@ -125,9 +147,13 @@ class Services:
     ) -> Caller:
         """Resolve a Slack user; with `create`, make their member row on first sight."""
         workspace_id = self.workspace_id(team_id, enterprise_id)
-        with self.db.read() as session:
-            member = find_member(session, workspace_id=workspace_id, slack_user_id=user_id)
-            member_id = member.id if member else None
+
+        def member_id_of() -> int | None:
+            with self.db.read() as session:
+                found = find_member(session, workspace_id=workspace_id, slack_user_id=user_id)
+                return found.id if found else None
+
+        member_id = self.from_directory(("member", user_id), workspace_id, member_id_of)
         if member_id is None and create:
             with self.db.write() as session:
                 member_id = ensure_member(

@@ -7,11 +7,13 @@ with the workspace's id, to every listening connection, whoever wrote it (any pr
 the CLI, a migration, a hand-typed UPDATE).
 
 `ChangeFeed` listens on a connection of its own, in a thread, and keeps a version per
-workspace that moves on every notification. Something read from the database stays right
-for as long as the version read just *before* it stays the same: the list reuses the
-caller's teams this way, without a query per request. A change committed while it was
-being read moves the version when its notification arrives, so what was read is never
-kept under a version that is newer than it.
+workspace that moves on every notification, and a directory version that only changes to
+the directory (members, teams, memberships, cycles, closings) move. Something read from
+the database stays right for as long as the version read just *before* it stays the
+same: the list reuses the caller's teams this way, and a check-in the caller's member id,
+team and cycle, without a query each. A change committed while it was being read moves
+the version when its notification arrives, so what was read is never kept under a
+version that is newer than it.
 
 What it cannot promise, and how it copes:
 
@@ -35,6 +37,7 @@ import contextlib
 import logging
 import math
 import os
+import re
 import threading
 import time
 import weakref
@@ -50,8 +53,22 @@ APPLICATION_NAME = "okrbot change feed"
 EVERY_WORKSPACE = "*"
 # How heartbeats (notifications each feed sends itself) start.
 PING = "ping:"
+# How a change to the directory starts, and its tables (as migration 0007 names them).
+DIRECTORY = "d:"
+DIRECTORY_TABLES = ("member", "team", "team_membership", "cycle", "cycle_close")
+# A statement that changes a directory table (a false match only costs a cache refresh).
+_DIRECTORY_WRITE = re.compile(
+    r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(?:" + "|".join(DIRECTORY_TABLES) + r")\b",
+    re.IGNORECASE,
+)
 
-Version = tuple[int, int]
+
+def writes_directory(statement: str) -> bool:
+    """True when an SQL statement inserts, updates or deletes rows of the directory."""
+    return _DIRECTORY_WRITE.search(statement) is not None
+
+
+Version = tuple[int, ...]
 
 _FEEDS: weakref.WeakSet[ChangeFeed] = weakref.WeakSet()
 
@@ -91,6 +108,9 @@ class ChangeFeed:
         self._lock = threading.Lock()
         self._epoch = 0
         self._versions: dict[int, int] = {}
+        self._directory_versions: dict[int, int] = {}
+        self._local_epoch = 0  # moved by this process's commits
+        self._directory_epoch = 0  # moved by this process's commits to the directory
         self._listening = False
         self._confirmed = -math.inf  # monotonic time of the last heartbeat's return
         self._stop = threading.Event()
@@ -104,13 +124,24 @@ class ChangeFeed:
             self._start()
         if not self._listening or time.monotonic() - self._confirmed > self.stale_after:
             return None
-        return (self._epoch, self._versions.get(workspace_id, 0))
+        return (self._epoch, self._local_epoch, self._versions.get(workspace_id, 0))
 
-    def changed_here(self) -> None:
-        """A transaction of this process is committing: move every version now, rather
-        than when its notification comes back."""
+    def directory_version(self, workspace_id: int) -> Version | None:
+        """Like `version`, but moved only by changes to the workspace's directory (who
+        its members are, its teams and their memberships, its cycles and closings), not
+        by those to its OKRs: what reads only the directory keeps much longer."""
+        if self.version(workspace_id) is None:
+            return None
+        return (self._epoch, self._directory_epoch, self._directory_versions.get(workspace_id, 0))
+
+    def changed_here(self, *, directory: bool) -> None:
+        """A transaction of this process is committing: move every version now (every
+        directory version too when it changed the directory), rather than when its
+        notification comes back."""
         with self._lock:
-            self._epoch += 1
+            self._local_epoch += 1
+            if directory:
+                self._directory_epoch += 1
 
     def wait_listening(self, timeout: float) -> bool:
         """Start listening if not yet, and wait up to `timeout` seconds until it is."""
@@ -205,10 +236,15 @@ class ChangeFeed:
                 with self._lock:
                     self._alive()
             return  # another process's heartbeat
+        directory = payload.startswith(DIRECTORY)
         with self._lock:
             try:
-                workspace_id = int(payload)
+                workspace_id = int(payload[len(DIRECTORY) :] if directory else payload)
             except ValueError:
                 self._epoch += 1  # EVERY_WORKSPACE, or anything unexpected
                 return
             self._versions[workspace_id] = self._versions.get(workspace_id, 0) + 1
+            if directory:
+                self._directory_versions[workspace_id] = (
+                    self._directory_versions.get(workspace_id, 0) + 1
+                )

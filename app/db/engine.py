@@ -31,7 +31,7 @@ from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app.db.changes import ChangeFeed
+from app.db.changes import ChangeFeed, writes_directory
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 _WRITE_OPTION = "okrbot_write"
@@ -95,6 +95,8 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 
 
 _SHARED = "shared"
+# Set on a connection whose transaction changed the directory (see `app.db.changes`).
+_DIRECTORY_CHANGED = "okrbot_directory_changed"
 
 
 def _postgres_write_lock(function: str) -> str:
@@ -182,7 +184,25 @@ class Database:
         self.changes: ChangeFeed | None = None
         if not is_sqlite(self.url):
             feed = self.changes = ChangeFeed(self.new_connection)
-            event.listen(self.engine, "commit", lambda _connection: feed.changed_here())
+
+            @event.listens_for(self.engine, "before_cursor_execute")
+            def _note_directory_write(connection: Any, _c: Any, sql: str, *_: Any) -> None:
+                if writes_directory(sql):
+                    connection.info[_DIRECTORY_CHANGED] = True
+
+            # An invalidated connection (its server gone) has no `info` to read: a
+            # leftover mark then only costs the next commit a cache refresh.
+            @event.listens_for(self.engine, "commit")
+            def _changed_here(connection: Any) -> None:
+                directory = not connection.invalidated and bool(
+                    connection.info.pop(_DIRECTORY_CHANGED, False)
+                )
+                feed.changed_here(directory=directory or connection.invalidated)
+
+            @event.listens_for(self.engine, "rollback")
+            def _unchanged(connection: Any) -> None:
+                if not connection.invalidated:
+                    connection.info.pop(_DIRECTORY_CHANGED, None)
 
     def new_connection(self) -> Any:
         """A DBAPI connection opened as the pool opens them, but owned by the caller."""

@@ -14,11 +14,23 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlmodel import select as select_rows
 
 from app.db import Database
-from app.db.changes import APPLICATION_NAME, ChangeFeed, Version
+from app.db.changes import (
+    APPLICATION_NAME,
+    DIRECTORY,
+    DIRECTORY_TABLES,
+    ChangeFeed,
+    Version,
+    writes_directory,
+)
+from app.db.models import Cycle, Team
+from app.domain.cycles import quarter_span
+from app.domain.okrs import ObjectiveDraft
 from app.store import listing
 from app.store.directory import TeamSettings, create_team, ensure_workspace
+from app.store.okrs import create_objective, ensure_cycle
 
 pytestmark = pytest.mark.backends("postgresql")
 
@@ -89,16 +101,72 @@ def test_reads_and_other_tables_move_nothing(
     assert feed.version(first) == before[0]
 
 
-def test_a_commit_through_the_same_engine_moves_every_version_at_once(
+def test_a_commit_through_the_same_engine_moves_versions_at_once(
     db: Database, two_workspaces: tuple[int, int]
 ) -> None:
     first, second = two_workspaces
-    assert db.changes is not None and db.changes.wait_listening(10)
-    before = db.changes.version(first), db.changes.version(second)
-    _add_team(db, first, "Growth")
+    feed = db.changes
+    assert feed is not None and feed.wait_listening(10)
+
+    def versions() -> tuple[object, ...]:
+        assert feed is not None
+        return (
+            feed.version(first),
+            feed.version(second),
+            feed.directory_version(first),
+            feed.directory_version(second),
+        )
+
+    before = versions()
+    with db.write() as session:  # no directory table
+        session.execute(
+            text("INSERT INTO processed_event (event_id, received_at) VALUES ('Ev1', now())")
+        )
     # No waiting: this process reads its own writes.
-    after = db.changes.version(first), db.changes.version(second)
+    after = versions()
     assert after[0] != before[0] and after[1] != before[1]
+    assert after[2:] == before[2:]
+    _add_team(db, first, "Growth")
+    again = versions()
+    assert all(now != then for now, then in zip(again, after, strict=True))
+
+
+def test_only_directory_changes_move_the_directory_version(
+    db: Database, feed: ChangeFeed, two_workspaces: tuple[int, int]
+) -> None:
+    first, _ = two_workspaces
+    start = feed.directory_version(first)
+    with db.write() as session:  # a team and a cycle: the directory
+        create_team(session, workspace_id=first, settings=TeamSettings(name="Growth"))
+        cycle = ensure_cycle(session, workspace_id=first, span=quarter_span(2026, 4))
+    assert _wait_until(lambda: feed.directory_version(first) != start)
+    before = feed.version(first), feed.directory_version(first)
+    with db.write() as session:  # an objective: OKRs only
+        team = session.exec(select_rows(Team)).one()
+        create_objective(
+            session,
+            workspace_id=first,
+            team=team,
+            cycle=session.get(Cycle, cycle.id),
+            draft=ObjectiveDraft(title="Delight new teams", key_results=[]),
+        )
+    assert _wait_until(lambda: feed.version(first) != before[0])
+    assert feed.directory_version(first) == before[1]
+    _add_team(db, first, "Platform")
+    assert _wait_until(lambda: feed.directory_version(first) != before[1])
+
+
+def test_directory_writes_are_told_from_their_sql() -> None:
+    assert writes_directory("UPDATE team SET name=%(name)s WHERE team.id = %(id)s")
+    assert writes_directory("INSERT INTO team_membership (team_id) VALUES (1)")
+    assert writes_directory("delete from cycle_close where workspace_id = 1")
+    assert writes_directory("INSERT INTO member (workspace_id) VALUES (1) RETURNING member.id")
+    assert not writes_directory("UPDATE key_result SET current_value = 1")
+    assert not writes_directory("SELECT id FROM team WHERE id = 1 FOR UPDATE")
+    assert not writes_directory("INSERT INTO teammate (id) VALUES (1)")
+    from app.store.checkins import _RECORD_ON_POSTGRESQL
+
+    assert not writes_directory(_RECORD_ON_POSTGRESQL.text)
 
 
 def test_emptying_a_table_moves_every_version(
@@ -229,12 +297,17 @@ def test_every_table_a_list_reads_notifies(db: Database) -> None:
             read |= set(re.findall(r"\b(?:FROM|JOIN)\s+([a-z_]+)", sql))
     assert read and read <= set(notifications.TABLES)
     with db.engine.connect() as connection:
-        triggered = set(
+        triggered = dict(
             connection.execute(
                 text(
-                    "SELECT tgrelid::regclass::text FROM pg_trigger "
+                    "SELECT tgrelid::regclass::text, encode(tgargs, 'escape') FROM pg_trigger "
                     "WHERE tgname = 'okrbot_notify_change'"
                 )
-            ).scalars()
+            ).all()
         )
-    assert triggered == set(notifications.TABLES)
+    assert set(triggered) == set(notifications.TABLES)
+    assert notifications.DIRECTORY_TABLES == DIRECTORY_TABLES
+    assert notifications.DIRECTORY == DIRECTORY
+    for table, prefix in triggered.items():
+        # tgargs holds each argument followed by a NUL.
+        assert prefix == (DIRECTORY if table in DIRECTORY_TABLES else "") + "\\000", table

@@ -207,3 +207,49 @@ def test_checkin_command_opens_the_modal_any_time(growth, slack) -> None:
     assert json.loads(view["private_metadata"])["period"] == "2026-W47"
     nothing = slack.slash_command(user_id=CAROL, text="checkin").json()
     assert "nothing to check in" in nothing["text"]
+
+
+def test_a_submission_reuses_who_and_which_team_on_postgresql_until_they_change(
+    growth, slack, dispatcher, db, runtime, backend
+) -> None:
+    """On PostgreSQL a check-in reads the caller's member id, the team and its cycle once
+    per worker, until the database reports a change to them; SQLite reads them each time.
+    A team renamed by another process shows in the next answer either way."""
+    from sqlalchemy import event
+
+    from app.db.models import Team
+    from tests.e2e.helpers import heard_by
+
+    if runtime.db.changes is not None:
+        assert runtime.db.changes.wait_listening(10)
+    dispatcher.tick(FRIDAY_SLOT)
+    (prompt,) = _prompts(slack, ALICE)
+    slack.click(user_id=ALICE, action_id=ids.ACTION_CHECKIN_UPDATE, message=prompt)
+    view = slack.standin.top_view(ALICE)
+    answer = {f"{ids.BLOCK_CHECKIN_VALUE}1": "68", f"{ids.BLOCK_CHECKIN_CONFIDENCE}1": "on_track"}
+    assert slack.submit_view(user_id=ALICE, view=view, values=answer).status == 200
+    assert "*Growth*" in all_text(_prompts(slack, ALICE)[0]["blocks"])
+    statements: list[str] = []
+    event.listen(
+        runtime.db.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+
+    def directory_reads() -> set[str]:
+        return {
+            table
+            for table in ("member", "team", "cycle")
+            for sql in statements
+            if f"\nFROM {table} \n" in sql or f"\nFROM {table}\n" in sql
+        }
+
+    assert slack.submit_view(user_id=ALICE, view=view, values=answer).status == 200
+    expected = set() if backend == "postgresql" else {"member", "team", "cycle"}
+    assert directory_reads() == expected
+    with heard_by(runtime), db.write() as session:  # another process renames the team
+        team = session.exec(select(Team)).one()
+        team.name, team.name_key = "Growth Squad", "growth squad"
+        session.add(team)
+    statements.clear()
+    assert slack.submit_view(user_id=ALICE, view=view, values=answer).status == 200
+    assert "*Growth Squad*" in all_text(_prompts(slack, ALICE)[0]["blocks"])
+    assert "team" in directory_reads()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from sqlmodel import Session, select
 
 from app.checkins.content import checkin_lines, current_period, cycle_id_for
 from app.db.models import Delivery, DeliveryKind, DeliveryStatus, Team
+from app.domain.cycles import quarter_of
 from app.domain.types import Confidence
 from app.services import Caller, Services
 from app.slack.listeners.events import publish_home
@@ -54,7 +56,11 @@ def resolve_scope(
         return "You own no key results yet. Key result owners are set in `/okr new`."
     candidates: list[Team]
     if team_id is not None:
-        team = get_team(session, workspace_id=caller.workspace_id, team_id=team_id)
+        team = services.from_directory(
+            ("team", team_id),
+            caller.workspace_id,
+            lambda: get_team(session, workspace_id=caller.workspace_id, team_id=team_id),
+        )
         candidates = [team] if team else []
     else:
         teams = teams_of_member(
@@ -69,7 +75,12 @@ def resolve_scope(
                 t for t in list_teams(session, workspace_id=caller.workspace_id) if t not in teams
             ]
     for team in candidates:
-        cycle_id = cycle_id_for(session, team=team, day=today_in(team.timezone, services.now()))
+        day = today_in(team.timezone, services.now())
+        cycle_id = services.from_directory(
+            ("cycle", quarter_of(day).label),
+            caller.workspace_id,
+            functools.partial(cycle_id_for, session, team=team, day=day),
+        )
         if cycle_id is None or (
             skip_closed and is_closed(session, team_id=team.id or 0, cycle_id=cycle_id)
         ):
