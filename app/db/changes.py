@@ -188,8 +188,8 @@ class ChangeFeed:
             except Exception as error:
                 if not self._stop.is_set():
                     logger.warning(
-                        "No change notifications from the database (%s: %s); lists read "
-                        "the database on every request until they are back",
+                        "No change notifications from the database (%s: %s); lists and "
+                        "check-ins read the database on every request until they are back",
                         type(error).__name__,
                         str(error).strip().splitlines()[0] if str(error).strip() else "",
                     )
