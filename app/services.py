@@ -73,7 +73,6 @@ class Services:
     db: Database
     clock: Callable[[], dt.datetime] = utc_now
     _workspace_ids: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
-    _cycle_ids: dict[tuple[int, str], int] = field(default_factory=dict, repr=False)
     list_cache: RevisionCache = field(default_factory=lambda: RevisionCache(), repr=False)
     teams_cache: RevisionCache = field(
         default_factory=lambda: RevisionCache(max_entries=8192), repr=False
@@ -109,16 +108,14 @@ class Services:
         return workspace_id
 
     def cycle_id(self, reader: listing.Reader, workspace_id: int, label: str) -> int | None:
-        """Our id for a workspace's cycle (cached once it exists: it never changes)."""
-        key = (workspace_id, label)
-        cached = self._cycle_ids.get(key)
-        if cached is not None:
-            return cached
-        found = listing.cycle_id(reader, workspace_id=workspace_id, label=label)
-        if found is not None:
-            with self._lock:
-                self._cycle_ids[key] = found
-        return found
+        """Our id for a workspace's cycle. Reused only as `from_directory` allows: an
+        uninstall deletes the cycles, and a reinstall, under the same workspace id, makes
+        new ones."""
+        return self.from_directory(
+            ("cycle", label),
+            workspace_id,
+            lambda: listing.cycle_id(reader, workspace_id=workspace_id, label=label),
+        )
 
     def from_directory(self, key: Any, workspace_id: int, read: Callable[[], T]) -> T:
         """`read()`, which reads only the workspace's directory (members, teams and their

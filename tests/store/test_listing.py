@@ -257,3 +257,35 @@ def test_reading_hands_the_connection_back_as_it_found_it(db: Database) -> None:
         found = listing.teams_with_revision(reader, workspace_id=1, user_id="U0ALICE", label="x")
         names = [entry.team.name for entry in found]
     assert names == ["Apps", "Growth"]
+
+
+def test_a_cycle_id_is_not_reused_after_its_cycle_was_replaced(db: Database) -> None:
+    """An uninstall deletes a workspace's cycles and a reinstall makes new ones under the
+    same workspace id: a worker's known cycle id must not outlive its row."""
+    from sqlalchemy import text
+
+    from app.services import Services
+    from tests.e2e.helpers import heard_by
+
+    workspace_id, _team_id, _other, q3 = _seed(db)
+    worker = Services(db=Database(db.url))  # another process's view of the database
+    try:
+        if worker.db.changes is not None:
+            assert worker.db.changes.wait_listening(10)
+        with listing.reading(worker.db.engine) as reader:
+            assert worker.cycle_id(reader, workspace_id, Q3.label) == q3
+        with heard_by(worker, workspace_id), db.write() as session:  # erased, recreated
+            session.execute(text("DELETE FROM cycle WHERE id = :id"), {"id": q3})
+            session.execute(
+                text(
+                    "INSERT INTO cycle (workspace_id, label, start_date, end_date) "
+                    "VALUES (:ws, :label, :start, :end)"
+                ),
+                {"ws": workspace_id, "label": Q3.label, "start": Q3.start, "end": Q3.end},
+            )
+        with listing.reading(worker.db.engine) as reader:
+            fresh = listing.cycle_id(reader, workspace_id=workspace_id, label=Q3.label)
+            assert fresh != q3
+            assert worker.cycle_id(reader, workspace_id, Q3.label) == fresh
+    finally:
+        worker.db.dispose()
