@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from app.db import Database
-from app.store import listing
 from app.store.directory import ensure_member, ensure_workspace, find_member, find_workspace
 
 T = TypeVar("T")
@@ -33,7 +32,8 @@ class Caller:
 class RevisionCache:
     """Values valid while the revision they were made for holds: built `/okr list`s per
     team and cycle (the messages and their serialized answer, under the list's revision),
-    and the teams of a caller (under `app.db.changes`' version of the workspace).
+    the teams of a caller (under `app.db.changes`' version of the workspace), and what
+    `Services.from_directory` read (under the workspace's directory version).
 
     Entries also age out after `max_age` seconds (for lists, the one thing the revision
     does not see: the title of a parent objective in another team), and the cache stays
@@ -107,15 +107,11 @@ class Services:
             self._workspace_ids[key] = workspace_id
         return workspace_id
 
-    def cycle_id(self, reader: listing.Reader, workspace_id: int, label: str) -> int | None:
-        """Our id for a workspace's cycle. Reused only as `from_directory` allows: an
-        uninstall deletes the cycles, and a reinstall, under the same workspace id, makes
-        new ones."""
-        return self.from_directory(
-            ("cycle", label),
-            workspace_id,
-            lambda: listing.cycle_id(reader, workspace_id=workspace_id, label=label),
-        )
+    def cycle_id(self, workspace_id: int, label: str, read: Callable[[], int | None]) -> int | None:
+        """Our id for a workspace's cycle, which `read()` looks up. Reused only as
+        `from_directory` allows: an uninstall deletes the cycles, and a reinstall, under the
+        same workspace id, makes new ones."""
+        return self.from_directory(("cycle", label), workspace_id, read)
 
     def from_directory(self, key: Any, workspace_id: int, read: Callable[[], T]) -> T:
         """`read()`, which reads only the workspace's directory (members, teams and their

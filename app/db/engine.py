@@ -194,10 +194,10 @@ class Database:
             # leftover mark then only costs the next commit a cache refresh.
             @event.listens_for(self.engine, "commit")
             def _changed_here(connection: Any) -> None:
-                directory = not connection.invalidated and bool(
-                    connection.info.pop(_DIRECTORY_CHANGED, False)
+                feed.changed_here(
+                    directory=connection.invalidated
+                    or bool(connection.info.pop(_DIRECTORY_CHANGED, False))
                 )
-                feed.changed_here(directory=directory or connection.invalidated)
 
             @event.listens_for(self.engine, "rollback")
             def _unchanged(connection: Any) -> None:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from app.runtime import Runtime
+from app.services import Services
 from app.slack import ids
 from app.standin import SlackDriver
 
@@ -31,7 +32,7 @@ def all_text(blocks: list[dict[str, Any]]) -> str:
 
 
 @contextmanager
-def heard_by(runtime: Runtime, workspace_id: int = 1) -> Iterator[None]:
+def heard_by(runtime: Runtime | Services, workspace_id: int = 1) -> Iterator[None]:
     """Wraps a write made as another process would (through a `Database` of its own).
 
     On PostgreSQL the app's process learns of it from the database's notification, which

@@ -268,12 +268,16 @@ def test_a_cycle_id_is_not_reused_after_its_cycle_was_replaced(db: Database) -> 
     from tests.e2e.helpers import heard_by
 
     workspace_id, _team_id, _other, q3 = _seed(db)
+
+    def read_cycle(reader: listing.Reader) -> int | None:
+        return listing.cycle_id(reader, workspace_id=workspace_id, label=Q3.label)
+
     worker = Services(db=Database(db.url))  # another process's view of the database
     try:
         if worker.db.changes is not None:
             assert worker.db.changes.wait_listening(10)
         with listing.reading(worker.db.engine) as reader:
-            assert worker.cycle_id(reader, workspace_id, Q3.label) == q3
+            assert worker.cycle_id(workspace_id, Q3.label, lambda: read_cycle(reader)) == q3
         with heard_by(worker, workspace_id), db.write() as session:  # erased, recreated
             session.execute(text("DELETE FROM cycle WHERE id = :id"), {"id": q3})
             session.execute(
@@ -286,6 +290,6 @@ def test_a_cycle_id_is_not_reused_after_its_cycle_was_replaced(db: Database) -> 
         with listing.reading(worker.db.engine) as reader:
             fresh = listing.cycle_id(reader, workspace_id=workspace_id, label=Q3.label)
             assert fresh != q3
-            assert worker.cycle_id(reader, workspace_id, Q3.label) == fresh
+            assert worker.cycle_id(workspace_id, Q3.label, lambda: read_cycle(reader)) == fresh
     finally:
         worker.db.dispose()

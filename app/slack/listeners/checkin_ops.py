@@ -76,9 +76,9 @@ def resolve_scope(
             ]
     for team in candidates:
         day = today_in(team.timezone, services.now())
-        cycle_id = services.from_directory(
-            ("cycle", quarter_of(day).label),
+        cycle_id = services.cycle_id(
             caller.workspace_id,
+            quarter_of(day).label,
             functools.partial(cycle_id_for, session, team=team, day=day),
         )
         if cycle_id is None or (

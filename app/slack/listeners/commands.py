@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from logging import Logger
 from typing import Any
@@ -434,7 +435,13 @@ def _my_lists(
             cycle_id, counts = entry.cycle_id, entry.revision
             if label != usual:
                 # Around a quarter's turn, a team's own day can be in the next or last one.
-                cycle_id = services.cycle_id(reader(), workspace_id, label)
+                cycle_id = services.cycle_id(
+                    workspace_id,
+                    label,
+                    functools.partial(
+                        listing.cycle_id, reader(), workspace_id=workspace_id, label=label
+                    ),
+                )
                 counts = (
                     listing.list_revision(
                         reader(), workspace_id=workspace_id, team_id=row.id, cycle_id=cycle_id
