@@ -11,10 +11,9 @@ from sqlmodel import Session
 from app.charts.progress_chart import ChartSpec, Series, chart_alt_text, render_progress_chart
 from app.db.models import Delivery, DeliveryKind, Member, Team
 from app.domain.checkins import WeekReport
-from app.domain.cycles import quarter_of
+from app.domain.cycles import quarter_of, today_in
 from app.domain.digest import Digest, build_digest
 from app.domain.okrs import KeyResultSnapshot
-from app.domain.schedule import iso_period
 from app.domain.types import Confidence, KRKind
 from app.slack.views.checkin import CheckInLine, build_checkin_prompt
 from app.slack.views.closing import build_closing_messages
@@ -27,7 +26,7 @@ from app.store.checkins import (
     weekly_reports,
 )
 from app.store.closing import closing_report
-from app.store.okrs import find_cycle, team_okrs, today_in
+from app.store.okrs import find_cycle, team_okrs
 
 
 def checkin_lines(
@@ -74,11 +73,6 @@ def cycle_id_for(session: Session, *, team: Team, day: dt.date) -> int | None:
     """The id of the team's workspace cycle containing `day`, if it exists."""
     cycle = find_cycle(session, workspace_id=team.workspace_id, label=quarter_of(day).label)
     return cycle.id if cycle else None
-
-
-def current_period(team: Team, now: dt.datetime) -> str:
-    """The ISO week a check-in made now belongs to, in the team's time zone."""
-    return iso_period(today_in(team.timezone, now))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from sqlmodel import col, select
 from app.checkins.content import Outgoing, delivery_payload
 from app.db import Database
 from app.db.models import Cycle, Delivery, DeliveryKind, DeliveryStatus, Member, Team, utcnow
-from app.domain.cycles import quarter_of
+from app.domain.cycles import quarter_of, today_in
 from app.domain.schedule import (
     Due,
     Slot,
@@ -41,7 +41,7 @@ from app.slack import ids
 from app.slack.install import NotInstalledError
 from app.store.checkins import has_answered, owners_of, teams_with_rhythm
 from app.store.closing import close_cycle, due_for_closing, is_closed
-from app.store.okrs import find_cycle, today_in
+from app.store.okrs import find_cycle
 from app.store.sql import insert_or_ignore
 
 logger = logging.getLogger("okrbot.checkins")

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from app.domain.schedule import iso_period, zone_of
+
 _LABEL = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 
 
@@ -46,3 +48,20 @@ def parse_cycle_label(label: str) -> CycleSpan:
     if not match:
         raise ValueError(f"{label!r} is not a cycle like 2026-Q4")
     return quarter_span(int(match.group(1)), int(match.group(2)))
+
+
+def today_in(timezone: str, now: dt.datetime) -> dt.date:
+    """The calendar date at `now` in `timezone` (UTC when the zone is unknown; a naive
+    `now` is read as UTC)."""
+    aware = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+    return aware.astimezone(zone_of(timezone)).date()
+
+
+def current_quarter(timezone: str, now: dt.datetime) -> CycleSpan:
+    """The quarter that `now` falls in, in `timezone`."""
+    return quarter_of(today_in(timezone, now))
+
+
+def current_period(timezone: str, now: dt.datetime) -> str:
+    """The ISO week (`2026-W48`) that `now` falls in, in `timezone`: a check-in's period."""
+    return iso_period(today_in(timezone, now))

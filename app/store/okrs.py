@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
 import sqlalchemy as sa
@@ -19,7 +18,6 @@ from app.domain.okrs import (
     ObjectiveSnapshot,
     TeamOKRs,
 )
-from app.domain.schedule import zone_of
 from app.domain.types import KRKind, Status
 from app.store.directory import ensure_member, is_team_admin
 
@@ -290,12 +288,6 @@ def team_okrs(session: Session, *, workspace_id: int, team: Team, cycle: Cycle) 
     return TeamOKRs(
         team_id=team.id, team_name=team.name, cycle_label=cycle.label, objectives=snapshots
     )
-
-
-def today_in(timezone: str, now: dt.datetime) -> dt.date:
-    """The calendar date at `now` in `timezone` (UTC when the zone is unknown)."""
-    aware = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
-    return aware.astimezone(zone_of(timezone)).date()
 
 
 def teams_of_owner(session: Session, *, workspace_id: int, member_id: int) -> list[Team]:

@@ -69,7 +69,7 @@ from sqlmodel import Session, col, select
 
 from app.db.engine import Database
 from app.db.models import Cycle, KeyResult, Member, Objective, Team, TeamMembership, Workspace
-from app.domain.cycles import parse_cycle_label, quarter_of
+from app.domain.cycles import parse_cycle_label, quarter_of, today_in
 from app.domain.okrs import (
     TEAM_NAME_MAX,
     KeyResultDraft,
@@ -98,7 +98,6 @@ from app.store.okrs import (
     ensure_cycle,
     objectives_of,
     team_okrs,
-    today_in,
     update_key_result,
     update_objective,
 )

@@ -81,13 +81,13 @@ from sqlalchemy import text
 from sqlmodel import select
 
 import app
-from app.checkins.content import checkin_lines, current_period, cycle_id_for
+from app.checkins.content import checkin_lines, cycle_id_for
 from app.db import Database
 from app.db.models import Team
+from app.domain.cycles import current_period, today_in
 from app.slack import ids
 from app.slack.views.checkin import build_checkin_modal
 from app.standin.driver import build_state
-from app.store.okrs import today_in
 
 # The options of the Procfile's web: line, with 4 workers: what a deployment runs.
 DEFAULT_GUNICORN = harness.procfile_web_options(4)
@@ -301,7 +301,7 @@ def load_owners(url: str) -> list[Owner]:
                 view = build_checkin_modal(
                     team_id=team_id,
                     team_name=team.name,
-                    period=current_period(team, now),
+                    period=current_period(team.timezone, now),
                     lines=lines,
                 )
                 owners.append(

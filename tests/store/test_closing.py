@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from app.db import Database
 from app.db.models import Cycle, CycleClose, KeyResult, Objective, Team
-from app.domain.cycles import quarter_span
+from app.domain.cycles import quarter_span, today_in
 from app.domain.okrs import KeyResultDraft, ObjectiveDraft
 from app.domain.scoring import ClosingReport
 from app.domain.types import KRKind, Status
@@ -24,7 +24,7 @@ from app.store.closing import (
     key_result_scope,
 )
 from app.store.directory import TeamSettings, create_team, ensure_member, ensure_workspace
-from app.store.okrs import create_objective, ensure_cycle, find_cycle, set_status, today_in
+from app.store.okrs import create_objective, ensure_cycle, find_cycle, set_status
 
 NOW = dt.datetime(2026, 10, 2, 9, 0, tzinfo=dt.UTC)
 Q2, Q3, Q4 = quarter_span(2026, 2), quarter_span(2026, 3), quarter_span(2026, 4)

@@ -11,9 +11,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from app.checkins.content import checkin_lines, current_period, cycle_id_for
+from app.checkins.content import checkin_lines, cycle_id_for
 from app.db.models import Delivery, DeliveryKind, DeliveryStatus, Team
-from app.domain.cycles import quarter_of
+from app.domain.cycles import current_period, quarter_of, today_in
 from app.domain.types import Confidence
 from app.services import Caller, Services
 from app.slack.listeners.events import publish_home
@@ -21,7 +21,6 @@ from app.slack.views.checkin import CheckInLine, build_checkin_answered, build_c
 from app.store.checkins import CheckInEntry, record_check_ins
 from app.store.closing import is_closed
 from app.store.directory import get_team, list_teams, teams_of_member
-from app.store.okrs import today_in
 
 logger = logging.getLogger("okrbot.checkins")
 
@@ -91,7 +90,7 @@ def resolve_scope(
                 team=team,
                 member_id=caller.member_id,
                 cycle_id=cycle_id,
-                period=period or current_period(team, services.now()),
+                period=period or current_period(team.timezone, services.now()),
                 lines=tuple(lines),
             )
     return "You own no key results this cycle, so there is nothing to check in."

@@ -14,7 +14,7 @@ from app.checkins.content import Outgoing, digest_outgoing, team_digest
 from app.checkins.dispatch import post_outgoing
 from app.db.models import Cycle, Team
 from app.domain.coach import check_key_result
-from app.domain.cycles import parse_cycle_label, quarter_of
+from app.domain.cycles import current_quarter, parse_cycle_label
 from app.domain.okrs import TeamOKRs
 from app.domain.schedule import parse_duration
 from app.services import Services
@@ -45,7 +45,7 @@ from app.store.directory import (
     list_teams,
     teams_of_member,
 )
-from app.store.okrs import find_cycle, team_okrs, today_in
+from app.store.okrs import find_cycle, team_okrs
 
 USAGES = {
     "new": "/okr new",
@@ -246,7 +246,7 @@ def _close(ack: Ack, client: WebClient, services: Services, context: Any, args: 
         ):
             ack(**_ephemeral(build_notice(f"Only {escape(team.name)}'s admins can close a cycle.")))
             return
-        label = label or quarter_of(today_in(team.timezone, services.now())).label
+        label = label or current_quarter(team.timezone, services.now()).label
         cycle = find_cycle(session, workspace_id=caller.workspace_id, label=label)
         if cycle is None:
             ack(**_ephemeral(build_notice(f"{escape(team.name)} has nothing in {label} to close.")))
@@ -415,7 +415,7 @@ def _my_lists(
     closed = []
     now = services.now()
     # Most teams are in the quarter UTC is in: their revisions come with the teams.
-    usual = cycle_label or quarter_of(today_in("UTC", now)).label
+    usual = cycle_label or current_quarter("UTC", now).label
     feed = services.db.changes
     with listing.reading_lazily(services.db.engine) as reader:
         teams_key = (workspace_id, user_id, usual)
@@ -431,7 +431,7 @@ def _my_lists(
             return None
         for entry in found:
             row = entry.team
-            label = cycle_label or quarter_of(today_in(row.timezone, now)).label
+            label = cycle_label or current_quarter(row.timezone, now).label
             cycle_id, counts = entry.cycle_id, entry.revision
             if label != usual:
                 # Around a quarter's turn, a team's own day can be in the next or last one.
@@ -541,7 +541,7 @@ def _list(
                     )
                     return
                 team = every[0]
-            label = cycle_label or quarter_of(today_in(team.timezone, services.now())).label
+            label = cycle_label or current_quarter(team.timezone, services.now()).label
             messages = _team_list(session, workspace_id=workspace_id, team=team, label=label)
     if len(messages) == 1:
         ack(**_ephemeral(messages[0]))

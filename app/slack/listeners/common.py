@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlmodel import Session, col, select
 
 from app.db.models import KeyResult, Objective, Team
-from app.domain.cycles import quarter_of
+from app.domain.cycles import current_quarter
 from app.domain.okrs import KeyResultDraft
 from app.domain.types import KRKind, Status
 from app.services import Caller, Services
@@ -40,7 +40,6 @@ from app.store.okrs import (
     get_key_result,
     get_objective,
     set_status,
-    today_in,
 )
 
 _REF = re.compile(r"^#?(kr|o)-?(\d{1,12})$", re.IGNORECASE)
@@ -290,6 +289,6 @@ def current_cycle_id(
     session: Session, *, workspace_id: int, team: Team, services: Services
 ) -> int | None:
     """The id of the cycle the team is in today, if it has been created."""
-    span = quarter_of(today_in(team.timezone, services.now()))
+    span = current_quarter(team.timezone, services.now())
     cycle = find_cycle(session, workspace_id=workspace_id, label=span.label)
     return cycle.id if cycle else None

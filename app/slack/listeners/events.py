@@ -12,9 +12,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import delete
 
-from app.checkins.content import current_period
 from app.db.platform import ProcessedEvent
-from app.domain.cycles import quarter_of
+from app.domain.cycles import current_period, current_quarter
 from app.domain.okrs import TeamOKRs
 from app.domain.types import Confidence
 from app.services import Caller, Services
@@ -24,7 +23,7 @@ from app.slack.views.home import HomeTeam, LastCheckIn, build_home_view
 from app.store.checkins import latest_check_ins
 from app.store.directory import teams_of_member
 from app.store.erase import erase_workspace_data
-from app.store.okrs import find_cycle, team_okrs, teams_of_owner, today_in
+from app.store.okrs import find_cycle, team_okrs, teams_of_owner
 from app.store.sql import insert_or_ignore
 
 logger = logging.getLogger("okrbot.events")
@@ -44,14 +43,16 @@ def publish_home(*, services: Services, client: WebClient, caller: Caller) -> No
             )
             seen = {t.id for t in member_teams}
             for team in member_teams + [t for t in owner_teams if t.id not in seen]:
-                span = quarter_of(today_in(team.timezone, services.now()))
+                span = current_quarter(team.timezone, services.now())
                 cycle = find_cycle(session, workspace_id=caller.workspace_id, label=span.label)
                 okrs = (
                     team_okrs(session, workspace_id=caller.workspace_id, team=team, cycle=cycle)
                     if cycle
                     else TeamOKRs(team.id or 0, team.name, span.label, [])
                 )
-                teams.append(HomeTeam(okrs=okrs, period=current_period(team, services.now())))
+                teams.append(
+                    HomeTeam(okrs=okrs, period=current_period(team.timezone, services.now()))
+                )
             mine = [
                 kr.id
                 for home in teams

@@ -27,7 +27,7 @@ from app.domain.coach import (
     check_objective,
     check_team,
 )
-from app.domain.cycles import quarter_of
+from app.domain.cycles import current_quarter
 from app.domain.okrs import (
     DESCRIPTION_MAX,
     MAX_KEY_RESULTS,
@@ -91,7 +91,6 @@ from app.store.okrs import (
     find_cycle,
     get_objective,
     objectives_of,
-    today_in,
     update_key_result,
     update_objective,
 )
@@ -262,7 +261,7 @@ def _review_new_objective(
     team = get_team(session, workspace_id=caller.workspace_id, team_id=form.team_id or 0)
     if team is None:
         return DraftReview()
-    span = quarter_of(today_in(team.timezone, now))
+    span = current_quarter(team.timezone, now)
     cycle = find_cycle(session, workspace_id=caller.workspace_id, label=span.label)
     existing = (
         objectives_of(
@@ -323,7 +322,7 @@ def handle_new_objective_numbers(
         if team is None:
             _errors(ack, {ids.kr_block(ids.BLOCK_KR_KIND, 0): "That team no longer exists."})
             return
-        span = quarter_of(today_in(team.timezone, services.now()))
+        span = current_quarter(team.timezone, services.now())
         cycle = ensure_cycle(session, workspace_id=caller.workspace_id, span=span)
         objective = create_objective(
             session, workspace_id=caller.workspace_id, team=team, cycle=cycle, draft=draft
