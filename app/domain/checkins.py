@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from app.domain.okrs import KeyResultSnapshot
 from app.domain.types import Confidence
 
 STALE_WEEKS = 3
@@ -18,6 +19,15 @@ class WeekReport:
     value: float | None
     confidence: Confidence | None
     skipped: bool = False
+
+
+@dataclass(frozen=True)
+class CheckInLine:
+    """A key result as the check-in shows it: where it stands and what was last said."""
+
+    key_result: KeyResultSnapshot
+    last_confidence: Confidence | None = None
+    answer: str | None = None  # what this week's answer recorded, once answered
 
 
 def reported(weeks: Sequence[WeekReport]) -> list[WeekReport]:

@@ -92,7 +92,6 @@ from PIL import Image
 from sqlalchemy import insert
 
 from app.charts.progress_chart import ChartSpec, Series, render_progress_chart
-from app.checkins.content import team_digest
 from app.db import Database
 from app.db.migrate import ensure_schema
 from app.db.models import (
@@ -119,6 +118,7 @@ from app.slack.views.digest import build_digest_messages
 from app.standin.server import SlackStandIn
 from app.store.checkins import weekly_reports
 from app.store.okrs import find_cycle, team_okrs
+from app.usecases.digests import team_digest
 
 TIMEZONE = "Europe/Berlin"
 # Friday of week 13 of 2026-Q4 at 16:00 in Berlin (CET, UTC+1): the default digest slot.

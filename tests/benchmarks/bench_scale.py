@@ -81,13 +81,13 @@ from sqlalchemy import text
 from sqlmodel import select
 
 import app
-from app.checkins.content import checkin_lines, cycle_id_for
 from app.db import Database
 from app.db.models import Team
 from app.domain.cycles import current_period, today_in
 from app.slack import ids
 from app.slack.views.checkin import build_checkin_modal
 from app.standin.driver import build_state
+from app.usecases.checkins import checkin_lines, cycle_id_for
 
 # The options of the Procfile's web: line, with 4 workers: what a deployment runs.
 DEFAULT_GUNICORN = harness.procfile_web_options(4)

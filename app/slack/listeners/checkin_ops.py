@@ -11,16 +11,17 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from app.checkins.content import checkin_lines, cycle_id_for
 from app.db.models import Delivery, DeliveryKind, DeliveryStatus, Team
+from app.domain.checkins import CheckInLine
 from app.domain.cycles import current_period, quarter_of, today_in
 from app.domain.types import Confidence
 from app.services import Caller, Services
 from app.slack.listeners.events import publish_home
-from app.slack.views.checkin import CheckInLine, build_checkin_answered, build_checkin_modal
+from app.slack.views.checkin import build_checkin_answered, build_checkin_modal
 from app.store.checkins import CheckInEntry, record_check_ins
 from app.store.closing import is_closed
 from app.store.directory import get_team, list_teams, teams_of_member
+from app.usecases.checkins import checkin_lines, cycle_id_for
 
 logger = logging.getLogger("okrbot.checkins")
 

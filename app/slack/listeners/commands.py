@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
-from app.checkins.content import Outgoing, digest_outgoing, team_digest
+from app.checkins.content import Outgoing, digest_outgoing
 from app.checkins.dispatch import post_outgoing
 from app.db.models import Cycle, Team
 from app.domain.coach import check_key_result
@@ -46,6 +46,7 @@ from app.store.directory import (
     teams_of_member,
 )
 from app.store.okrs import find_cycle, team_okrs
+from app.usecases.digests import team_digest
 
 USAGES = {
     "new": "/okr new",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
+from app.domain.checkins import CheckInLine
 from app.domain.okrs import KeyResultSnapshot
 from app.domain.progress import format_number, percent, progress_bar
 from app.domain.types import Confidence, KRKind
@@ -32,15 +32,6 @@ CONFIDENCE_LABELS = {
     Confidence.off_track: "🔴 Off track",
 }
 CONFIDENCE_OPTIONS = [(label, c.value) for c, label in CONFIDENCE_LABELS.items()]
-
-
-@dataclass(frozen=True)
-class CheckInLine:
-    """A key result as the check-in shows it: where it stands and what was last said."""
-
-    key_result: KeyResultSnapshot
-    last_confidence: Confidence | None = None
-    answer: str | None = None  # what this week's answer recorded, once answered
 
 
 def week_label(period: str) -> str:
