@@ -11,11 +11,11 @@ from slack_sdk import WebClient
 
 from app.db import Database
 from app.db.migrate import ensure_schema
-from app.services import Services, utc_now
 from app.settings import Settings
 from app.slack import ids
 from app.slack.app_factory import create_bolt_app, create_web_client
 from app.slack.install import Installer
+from app.usecases.services import Services, utc_now
 from app.web import OkrbotWSGI
 
 

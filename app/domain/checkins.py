@@ -30,6 +30,17 @@ class CheckInLine:
     answer: str | None = None  # what this week's answer recorded, once answered
 
 
+@dataclass(frozen=True)
+class CheckInEntry:
+    """One key result's answer in a check-in."""
+
+    key_result_id: int
+    value: float | None
+    confidence: Confidence | None
+    note: str = ""
+    skipped: bool = False
+
+
 def reported(weeks: Sequence[WeekReport]) -> list[WeekReport]:
     """The weeks with a reported value, oldest first (skips and blanks left out)."""
     return sorted(

@@ -28,7 +28,7 @@ from app.sandbox.forms import (
 from app.sandbox.inbox import Inbox, Item
 from app.sandbox.seed import ALICE, CHANNEL_ID, CHANNEL_NAME, PEOPLE, TEAM_NAME
 from app.sandbox.world import SandboxWorld
-from app.slack.listeners.commands import USAGES
+from app.slack.listeners.support import USAGES
 from app.standin.driver import build_state
 from app.standin.render import Rendering, render_message, render_view
 

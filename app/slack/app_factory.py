@@ -12,8 +12,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from app.services import Services
 from app.slack import bodies, listeners
+from app.usecases.services import Services
 
 if TYPE_CHECKING:
     from app.slack.install import Installer

@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from app.db.models import CheckIn, KeyResult, Member, Objective, Team, utcnow
-from app.domain.types import Confidence, Status
+from app.db.models import (
+    CheckIn,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    KeyResult,
+    Member,
+    Objective,
+    Team,
+    utcnow,
+)
+from app.domain.checkins import CheckInEntry
+from app.domain.types import Status
 from app.store.sql import upsert
 
 _UPDATED_ON_RESUBMIT = ("value", "confidence", "note", "skipped", "author_id", "updated_at")
-
-
-@dataclass(frozen=True)
-class CheckInEntry:
-    """One key result's answer in a check-in."""
-
-    key_result_id: int
-    value: float | None
-    confidence: Confidence | None
-    note: str = ""
-    skipped: bool = False
 
 
 # The key results are picked through their objectives' ids, so the database starts from
@@ -291,3 +290,23 @@ def snooze(session: Session, *, member: Member, until: dt.datetime | None) -> No
 def teams_with_rhythm(session: Session) -> list[Team]:
     """Every team of every workspace (the scheduler looks at each one's own rhythm)."""
     return list(session.exec(select(Team).order_by(col(Team.id))).all())
+
+
+# Built once: this runs after every check-in.
+_SENT_PROMPTS = select(Delivery.channel, Delivery.message_ts).where(
+    Delivery.team_id == bindparam("team_id"),
+    Delivery.period == bindparam("period"),
+    Delivery.member_id == bindparam("member_id"),
+    Delivery.status == DeliveryStatus.sent,
+    Delivery.kind.in_([DeliveryKind.prompt, DeliveryKind.reminder]),  # type: ignore[attr-defined]
+)
+
+
+def sent_prompts(
+    session: Session, *, team_id: int, period: str, member_id: int
+) -> list[tuple[str | None, str | None]]:
+    """(channel, ts) of the week's prompt and reminder sent to the member."""
+    rows = session.exec(
+        _SENT_PROMPTS, params={"team_id": team_id, "period": period, "member_id": member_id}
+    ).all()
+    return [(channel, ts) for channel, ts in rows]

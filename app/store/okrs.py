@@ -19,7 +19,7 @@ from app.domain.okrs import (
     TeamOKRs,
 )
 from app.domain.types import KRKind, Status
-from app.store.directory import ensure_member, is_team_admin
+from app.store.directory import ensure_member
 
 _FIND_CYCLE = select(Cycle).where(
     Cycle.workspace_id == bindparam("workspace_id"), Cycle.label == bindparam("label")
@@ -29,6 +29,12 @@ _FIND_CYCLE = select(Cycle).where(
 def find_cycle(session: Session, *, workspace_id: int, label: str) -> Cycle | None:
     """The workspace's cycle with that label, if it exists."""
     return session.exec(_FIND_CYCLE, params={"workspace_id": workspace_id, "label": label}).first()
+
+
+def get_cycle(session: Session, *, workspace_id: int, cycle_id: int) -> Cycle | None:
+    """A cycle by id, only if it belongs to this workspace."""
+    cycle = session.get(Cycle, cycle_id)
+    return cycle if cycle is not None and cycle.workspace_id == workspace_id else None
 
 
 def ensure_cycle(session: Session, *, workspace_id: int, span: CycleSpan) -> Cycle:
@@ -186,20 +192,22 @@ def objectives_of(
     )
 
 
-def can_edit_objective(session: Session, *, objective: Objective, member_id: int) -> bool:
-    """The objective's owner and the team's admins may change it."""
-    if objective.owner_id == member_id:
-        return True
-    return is_team_admin(session, team_id=objective.team_id, member_id=member_id)
-
-
-def can_edit_key_result(
-    session: Session, *, kr: KeyResult, objective: Objective, member_id: int
-) -> bool:
-    """A key result's owner, its objective's owner and the team's admins may change it."""
-    return kr.owner_id == member_id or can_edit_objective(
-        session, objective=objective, member_id=member_id
-    )
+def other_objectives(
+    session: Session, *, workspace_id: int, cycle_id: int, excluding: int
+) -> list[tuple[int, str]]:
+    """(id, title) of the cycle's other active objectives, oldest first: the objectives
+    one may support."""
+    rows = session.exec(
+        select(Objective.id, Objective.title)
+        .where(
+            Objective.workspace_id == workspace_id,
+            Objective.cycle_id == cycle_id,
+            Objective.status == Status.active,
+            Objective.id != excluding,
+        )
+        .order_by(col(Objective.id))
+    ).all()
+    return [(objective_id, title) for objective_id, title in rows if objective_id is not None]
 
 
 # Built once: creating aliases copies every column, which showed up in profiles.

@@ -15,6 +15,7 @@ from app.db import Database
 from app.db import engine as engine_module
 from app.db.engine import is_sqlite, normalize_database_url
 from app.db.models import KeyResult, Objective
+from app.domain.checkins import CheckInEntry
 from app.domain.cycles import quarter_span
 from app.domain.okrs import KeyResultDraft, ObjectiveDraft
 from app.store import listing
@@ -335,7 +336,7 @@ def test_on_sqlite_shared_writes_still_run_one_at_a_time(database_url: str) -> N
 
 def test_check_ins_written_side_by_side_never_deadlock_and_the_last_one_wins(db: Database) -> None:
     from app.domain.types import Confidence
-    from app.store.checkins import CheckInEntry, record_check_ins
+    from app.store.checkins import record_check_ins
 
     workspace_id, _ = _seed(db)
     with db.read() as session:

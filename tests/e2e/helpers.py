@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from app.runtime import Runtime
-from app.services import Services
 from app.slack import ids
 from app.standin import SlackDriver
+from app.usecases.services import Services
 
 
 def all_text(blocks: list[dict[str, Any]]) -> str:

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from app.db import Database
 from app.db.platform import PROCESSED_EVENT_TTL, ProcessedEvent, forget_processed_events
-from app.services import Services
-from app.slack.listeners.events import once_per_event
+from app.slack.listeners.lifecycle import once_per_event
 from app.standin import SlackDriver, SlackStandIn
+from app.usecases.services import Services
 from tests.conftest import ALICE, FixedClock
 
 HOME = {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE", "tab": "home"}

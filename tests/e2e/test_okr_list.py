@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.domain.checkins import CheckInEntry
 from app.slack import ids
 from app.slack.limits import message_errors
 from app.standin import SlackDriver
@@ -105,7 +106,7 @@ def test_each_objective_has_one_menu_and_a_team_fits_one_message(slack: SlackDri
 def _another_process_checks_in(db, *, period: str, value: float) -> None:
     """KR1's owner checks in through another worker (a `Database` of its own)."""
     from app.domain.types import Confidence
-    from app.store.checkins import CheckInEntry, record_check_ins
+    from app.store.checkins import record_check_ins
 
     with db.write() as session:
         record_check_ins(

@@ -6,10 +6,11 @@ from sqlmodel import select
 
 from app.db import Database
 from app.db.models import KeyResult
+from app.domain.checkins import CheckInEntry
 from app.domain.cycles import quarter_span
 from app.domain.okrs import KeyResultDraft, ObjectiveDraft
 from app.domain.types import Confidence
-from app.store.checkins import CheckInEntry, latest_check_ins, record_check_ins
+from app.store.checkins import latest_check_ins, record_check_ins
 from app.store.directory import TeamSettings, create_team, ensure_workspace
 from app.store.okrs import create_objective, ensure_cycle
 

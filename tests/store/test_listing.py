@@ -264,7 +264,7 @@ def test_a_cycle_id_is_not_reused_after_its_cycle_was_replaced(db: Database) -> 
     same workspace id: a worker's known cycle id must not outlive its row."""
     from sqlalchemy import text
 
-    from app.services import Services
+    from app.usecases.services import Services
     from tests.e2e.helpers import heard_by
 
     workspace_id, _team_id, _other, q3 = _seed(db)

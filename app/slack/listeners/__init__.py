@@ -1,4 +1,9 @@
-"""Bolt listeners, one module per Slack surface, each with a `register(app)`."""
+"""Bolt listeners, one module per Slack surface or feature, each with a `register(app)`.
+
+A listener parses the payload, calls one use case (`app.usecases`), and builds the answer
+with the pure builders (`app.slack.views`). `services` reaches every handler as an
+injected argument, through one middleware.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,17 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltContext
 
-from app.services import Services
-from app.slack.listeners import actions, commands, events, views
+from app.slack.listeners import (
+    checkins,
+    closing,
+    commands,
+    edits,
+    home,
+    lifecycle,
+    objectives,
+    teams,
+)
+from app.usecases.services import Services
 
 
 def register(app: App, services: Services) -> None:
@@ -18,7 +32,5 @@ def register(app: App, services: Services) -> None:
         next()
 
     app.middleware(inject_services)
-    commands.register(app)
-    actions.register(app)
-    views.register(app)
-    events.register(app)
+    for module in (commands, objectives, edits, checkins, teams, closing, home, lifecycle):
+        module.register(app)

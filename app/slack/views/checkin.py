@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from app.domain.checkins import CheckInLine
+from app.domain.checkins import CheckInEntry, CheckInLine
 from app.domain.okrs import KeyResultSnapshot
 from app.domain.progress import format_number, percent, progress_bar
+from app.domain.refs import key_result_ref
 from app.domain.types import Confidence, KRKind
 from app.slack import ids
 from app.slack.blocks import (
@@ -23,7 +25,7 @@ from app.slack.blocks import (
     static_select,
     text_input,
 )
-from app.slack.views.okr_list import key_result_numbers, key_result_ref
+from app.slack.views.okr_list import key_result_numbers
 
 NOTE_MAX = 500
 CONFIDENCE_LABELS = {
@@ -187,3 +189,13 @@ def build_checkin_modal(
         blocks=blocks,
         private_metadata=json.dumps(metadata, separators=(",", ":")),
     )
+
+
+def checkin_summary(entries: Sequence[CheckInEntry]) -> str:
+    """A few words on what a check-in recorded."""
+    if entries and all(e.skipped for e in entries):
+        return "skipped, you're away. No reminder will follow."
+    counts = {c: sum(1 for e in entries if e.confidence == c) for c in Confidence}
+    parts = [f"{n} {c.value.replace('_', ' ')}" for c, n in counts.items() if n]
+    noun = "key result" if len(entries) == 1 else "key results"
+    return f"{len(entries)} {noun} recorded" + (f" ({', '.join(parts)})" if parts else "")

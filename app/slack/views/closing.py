@@ -12,11 +12,12 @@ from typing import Any
 
 from app.domain.okrs import KeyResultSnapshot
 from app.domain.progress import progress_bar
+from app.domain.refs import key_result_ref, objective_ref
 from app.domain.scoring import ClosedKeyResult, ClosedObjective, ClosingReport, ClosingSummary
 from app.slack import ids
 from app.slack.blocks import Block, button, context, divider, escape, header, message, section
 from app.slack.limits import MESSAGE_BLOCKS_MAX
-from app.slack.views.okr_list import key_result_numbers, key_result_ref, objective_ref
+from app.slack.views.okr_list import key_result_numbers
 
 SUCCESS_NOTE = "0.7 is success: a stretch that lands at 70% is a good quarter."
 TOO_SAFE_NOTE = (

@@ -10,11 +10,12 @@ from typing import Any
 
 from app.domain.digest import Digest, KeyResultLine, ObjectiveLine
 from app.domain.progress import percent, progress_bar
+from app.domain.refs import key_result_ref, objective_ref
 from app.slack.blocks import Block, context, divider, escape, header, message, section
 from app.slack.limits import MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX
 from app.slack.views.checkin import CONFIDENCE_LABELS
 from app.slack.views.coach import MARKERS
-from app.slack.views.okr_list import key_result_numbers, key_result_ref, objective_ref
+from app.slack.views.okr_list import key_result_numbers
 
 
 def points(change: float | None) -> str:

@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from app.domain.okrs import TeamOKRs
 from app.domain.progress import format_number, percent, progress_bar
-from app.domain.types import Confidence
+from app.domain.refs import key_result_ref, objective_ref
 from app.slack import ids
 from app.slack.blocks import Block, actions, button, context, divider, escape, header, section
 from app.slack.limits import VIEW_BLOCKS_MAX
 from app.slack.views.checkin import CONFIDENCE_LABELS, button_value, week_label
-from app.slack.views.okr_list import key_result_numbers, key_result_ref, objective_ref
-
-
-@dataclass(frozen=True)
-class LastCheckIn:
-    """A key result's most recent report."""
-
-    period: str
-    value: float | None
-    confidence: Confidence | None
-
-
-@dataclass(frozen=True)
-class HomeTeam:
-    """One of my teams on the Home tab, with the week a check-in now would answer."""
-
-    okrs: TeamOKRs
-    period: str
+from app.slack.views.okr_list import key_result_numbers
+from app.usecases.home import HomeTeam, LastCheckIn
 
 
 def build_home_view(

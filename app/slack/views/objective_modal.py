@@ -23,6 +23,7 @@ from app.domain.okrs import (
 )
 from app.domain.parse import parse_key_result
 from app.domain.progress import format_number
+from app.domain.refs import key_result_ref, objective_ref
 from app.domain.types import KRKind
 from app.slack import ids
 from app.slack.blocks import (
@@ -40,7 +41,6 @@ from app.slack.blocks import (
     users_select,
 )
 from app.slack.views.coach import finding_blocks
-from app.slack.views.okr_list import key_result_ref, objective_ref
 
 KIND_LABELS = {
     KRKind.increase: "Increase to a target",

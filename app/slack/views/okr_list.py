@@ -9,6 +9,7 @@ from typing import Any
 from app.domain.coach import check_key_result, check_objective
 from app.domain.okrs import KeyResultSnapshot, ObjectiveSnapshot, TeamOKRs
 from app.domain.progress import format_number, objective_progress, percent, progress_bar
+from app.domain.refs import key_result_ref, objective_ref
 from app.domain.types import KRKind
 from app.slack import ids
 from app.slack.blocks import (
@@ -27,16 +28,6 @@ _KIND_WORDS = {
     KRKind.stay_above: "stay at or above",
     KRKind.stay_below: "stay at or below",
 }
-
-
-def objective_ref(objective_id: int) -> str:
-    """How people refer to an objective in commands: `O12`."""
-    return f"O{objective_id}"
-
-
-def key_result_ref(key_result_id: int) -> str:
-    """How people refer to a key result in commands: `KR34`."""
-    return f"KR{key_result_id}"
 
 
 def _owner(slack_user_id: str | None) -> str:

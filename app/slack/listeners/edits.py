@@ -1,0 +1,353 @@
+"""Changing what exists: `/okr edit`, `/okr archive`, the list's "Edit or archive…" menu,
+Undo, the edit forms, and the coach's review of new words before they are saved."""
+
+from __future__ import annotations
+
+import json
+from logging import Logger
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from app.domain.coach import Finding
+from app.domain.okrs import KeyResultDraft, key_result_errors
+from app.domain.refs import Ref, parse_ref
+from app.domain.types import KRKind
+from app.slack import ids
+from app.slack.blocks import actions, button, escape, message, section
+from app.slack.forms import state_value
+from app.slack.listeners.objectives import (
+    kr_field_block,
+    read_number,
+    read_numbers,
+    read_objective_words,
+)
+from app.slack.listeners.support import (
+    USAGES,
+    SlashRequest,
+    UsageError,
+    acked,
+    caller_of,
+    field_errors,
+    guarded,
+    refusal_text,
+    reply,
+)
+from app.slack.views.coach import build_not_saved_view, build_review_view
+from app.slack.views.help import build_notice
+from app.slack.views.objective_modal import build_edit_key_result_view, build_edit_objective_view
+from app.usecases import okrs
+from app.usecases.errors import AlreadyInState, NotFound, Problem, Refused
+from app.usecases.services import Caller, Services
+
+# --- opening the edit form, archiving ------------------------------------------------------
+
+
+def _edit_view(form: okrs.ObjectiveEditForm | okrs.KeyResultEditForm) -> dict[str, Any]:
+    if isinstance(form, okrs.KeyResultEditForm):
+        return build_edit_key_result_view(key_result_id=form.key_result_id, draft=form.draft)
+    return build_edit_objective_view(
+        objective_id=form.objective_id,
+        title=form.title,
+        description=form.description,
+        owner=form.owner,
+        parent_id=form.parent_id,
+        parents=form.parents,
+    )
+
+
+def open_edit(
+    *, services: Services, caller: Caller, ref: Ref, client: WebClient, trigger_id: str
+) -> str | None:
+    """Open the edit modal for `ref`; returns a message for the caller when it can't."""
+    try:
+        form = okrs.edit_form(services, caller, ref)
+    except Refused as refused:
+        return refusal_text(refused)
+    client.views_open(trigger_id=trigger_id, view=_edit_view(form))
+    return None
+
+
+def archive(
+    *, services: Services, caller: Caller, ref: Ref, restore: bool = False
+) -> dict[str, Any]:
+    """Archive (or restore) `ref`; returns the ephemeral message to show."""
+    try:
+        title = okrs.archive(services, caller, ref, restore=restore)
+    except AlreadyInState as already:
+        return build_notice(f"{ref.label} _{already.title}_ is already {already.state}.")
+    except Refused as refused:
+        return build_notice(refusal_text(refused))
+    if restore:
+        return build_notice(f":leftwards_arrow_with_hook: Restored {ref.label} _{title}_.")
+    text = f":file_cabinet: Archived {ref.label} _{title}_. It no longer shows in lists."
+    return message(
+        text,
+        [
+            section(text),
+            actions(button("Undo", ids.ACTION_UNDO_ARCHIVE, value=ref.label), block_id="undo"),
+        ],
+    )
+
+
+def edit_or_archive_command(request: SlashRequest) -> None:
+    """`/okr edit O12` and `/okr archive KR34`."""
+    subcommand = request.command["text"].split()[0].lower()
+    args = request.args
+    if len(args) != 1 or (ref := parse_ref(args[0])) is None:
+        given = f" (got `{escape(' '.join(args))}`)" if args else ""
+        raise UsageError(
+            f"Name one objective or key result by its id, like `O12` or `KR34`{given}. "
+            "`/okr list` shows the ids.",
+            USAGES[subcommand],
+        )
+    caller = request.caller()
+    if subcommand == "archive":
+        request.answer(archive(services=request.services, caller=caller, ref=ref))
+        return
+    problem = open_edit(
+        services=request.services,
+        caller=caller,
+        ref=ref,
+        client=request.client,
+        trigger_id=request.command["trigger_id"],
+    )
+    if problem:
+        request.notice(problem)
+    else:
+        request.ack()
+
+
+@acked("handle the list menu")
+def handle_list_menu(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    services: Services,
+    logger: Logger,
+) -> None:
+    """Edit or archive what was picked in a list's "Edit or archive…" menu."""
+    verb, _, target = action["selected_option"]["value"].partition(":")
+    ref = parse_ref(target if target.startswith("kr") else f"o{target}")
+    if ref is None:
+        reply(respond, build_notice("That menu no longer knows what to change."))
+        return
+    caller = caller_of(services, context, create=True)
+    if verb == ids.MENU_EDIT:
+        problem = open_edit(
+            services=services, caller=caller, ref=ref, client=client, trigger_id=body["trigger_id"]
+        )
+        if problem:
+            reply(respond, build_notice(problem))
+    elif verb == ids.MENU_ARCHIVE:
+        reply(respond, archive(services=services, caller=caller, ref=ref))
+
+
+@acked("undo an archive")
+def handle_undo_archive(
+    ack: Ack,
+    action: dict[str, Any],
+    context: BoltContext,
+    respond: Respond,
+    services: Services,
+    logger: Logger,
+) -> None:
+    """Restore what was just archived."""
+    ref = parse_ref(action.get("value", ""))
+    if ref is None:
+        reply(respond, build_notice("That button no longer knows what to restore."))
+        return
+    caller = caller_of(services, context, create=True)
+    restored = archive(services=services, caller=caller, ref=ref, restore=True)
+    respond(**restored, response_type="ephemeral", replace_original=True)
+
+
+# --- saving an edit ------------------------------------------------------------------------
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    return dict(json.loads(view.get("private_metadata") or "{}"))
+
+
+def _save_problem(refused: Refused, what: str) -> str:
+    """The sentence for an edit that could not be saved."""
+    if isinstance(refused, NotFound):
+        return f"This {what} no longer exists."
+    if isinstance(refused, Problem):
+        return refused.message
+    return refusal_text(refused)
+
+
+def _save_objective(
+    services: Services, caller: Caller, objective_id: int, typed: dict[str, Any]
+) -> Refused | None:
+    try:
+        okrs.save_objective(
+            services,
+            caller,
+            objective_id,
+            okrs.ObjectiveEdit(
+                title=typed["title"],
+                description=typed["description"],
+                owner=typed.get("owner"),
+                parent_id=typed.get("parent_id"),
+            ),
+        )
+    except Refused as refused:
+        return refused
+    return None
+
+
+def _save_key_result(
+    services: Services, caller: Caller, key_result_id: int, draft: KeyResultDraft
+) -> Refused | None:
+    try:
+        okrs.save_key_result(services, caller, key_result_id, draft)
+    except Refused as refused:
+        return refused
+    return None
+
+
+def _review(ack: Ack, subject: str, findings: list[Finding], metadata: dict[str, Any]) -> None:
+    view = build_review_view(
+        subject=subject, findings=findings, metadata=json.dumps(metadata, ensure_ascii=False)
+    )
+    ack(response_action="update", view=view)
+
+
+@guarded("save an objective")
+def handle_edit_objective(
+    ack: Ack, view: dict[str, Any], logger: Logger, services: Services, context: BoltContext
+) -> None:
+    """Save an edited objective (after a review when its new words were flagged)."""
+    values = view["state"]["values"]
+    errors: dict[str, str] = {}
+    title, description = read_objective_words(values, errors)
+    parent_raw = state_value(values, ids.BLOCK_OBJECTIVE_PARENT)
+    typed = {
+        "title": title,
+        "description": description,
+        "owner": state_value(values, ids.BLOCK_OBJECTIVE_OWNER),
+        "parent_id": int(parent_raw) if parent_raw and parent_raw.isdigit() else None,
+    }
+    if errors:
+        field_errors(ack, errors)
+        return
+    caller = caller_of(services, context, create=True)
+    ref = Ref("objective", int(_metadata(view).get("objective", 0)))
+    if findings := okrs.words_to_review(services, caller, ref, title):
+        _review(ack, title, findings, {"kind": ref.kind, "id": ref.id, "typed": typed})
+        return
+    refused = _save_objective(services, caller, ref.id, typed)
+    if refused:
+        block = (
+            ids.BLOCK_OBJECTIVE_PARENT
+            if isinstance(refused, Problem)
+            else ids.BLOCK_OBJECTIVE_TITLE
+        )
+        field_errors(ack, {block: _save_problem(refused, "objective")})
+        return
+    ack()
+
+
+def _key_result_typed(draft: KeyResultDraft) -> dict[str, Any]:
+    return {
+        "title": draft.title,
+        "owner": draft.owner,
+        "kind": draft.kind.value,
+        "start": draft.start,
+        "target": draft.target,
+        "current": draft.current,
+        "unit": draft.unit,
+    }
+
+
+@guarded("save a key result")
+def handle_edit_key_result(
+    ack: Ack, view: dict[str, Any], logger: Logger, services: Services, context: BoltContext
+) -> None:
+    """Save an edited key result (after a review when its new words were flagged)."""
+    values = view["state"]["values"]
+    errors: dict[str, str] = {}
+    numbers = read_numbers(values, 0, errors)
+    current = read_number(values, ids.kr_block(ids.BLOCK_KR_CURRENT, 0), errors)
+    draft = KeyResultDraft(
+        title=state_value(values, ids.kr_block(ids.BLOCK_KR_TITLE, 0)) or "",
+        owner=state_value(values, ids.kr_block(ids.BLOCK_KR_OWNER, 0)),
+        current=current,
+        **numbers,
+    )
+    present = set(values)
+    for field, problem in key_result_errors(draft).items():
+        errors.setdefault(kr_field_block(field, 0, present), problem)
+    if errors:
+        field_errors(ack, errors)
+        return
+    caller = caller_of(services, context, create=True)
+    ref = Ref("key_result", int(_metadata(view).get("key_result", 0)))
+    if findings := okrs.words_to_review(services, caller, ref, draft.title):
+        metadata = {"kind": ref.kind, "id": ref.id, "typed": _key_result_typed(draft)}
+        _review(ack, draft.title, findings, metadata)
+        return
+    refused = _save_key_result(services, caller, ref.id, draft)
+    if refused:
+        problem = _save_problem(refused, "key result")
+        field_errors(ack, {ids.kr_block(ids.BLOCK_KR_TITLE, 0): problem})
+        return
+    ack()
+
+
+@guarded("save a reviewed edit")
+def handle_edit_review(
+    ack: Ack, view: dict[str, Any], logger: Logger, services: Services, context: BoltContext
+) -> None:
+    """ "Save anyway" on the review of a flagged edit: warn, never block."""
+    metadata = _metadata(view)
+    caller = caller_of(services, context, create=True)
+    typed = metadata["typed"]
+    if metadata["kind"] == "key_result":
+        draft = KeyResultDraft(**{**typed, "kind": KRKind(typed["kind"])})
+        refused = _save_key_result(services, caller, int(metadata["id"]), draft)
+        what = "key result"
+    else:
+        refused = _save_objective(services, caller, int(metadata["id"]), typed)
+        what = "objective"
+    if refused:
+        ack(response_action="update", view=build_not_saved_view(_save_problem(refused, what)))
+        return
+    ack()
+
+
+def handle_review_edit(
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    services: Services,
+) -> None:
+    """From the review of a flagged edit back to the edit form, with what was typed."""
+    ack()
+    view = body["view"]
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    ref = Ref(
+        "key_result" if metadata["kind"] == "key_result" else "objective", int(metadata["id"])
+    )
+    try:
+        form = okrs.edit_form(services, caller_of(services, context), ref, typed=metadata["typed"])
+    except Refused:
+        return
+    client.views_update(view_id=view["id"], hash=view.get("hash"), view=_edit_view(form))
+
+
+def register(app: App) -> None:
+    """Attach the edit and archive forms, menus and buttons."""
+    app.action(ids.ACTION_LIST_MENU)(handle_list_menu)
+    app.action(ids.ACTION_UNDO_ARCHIVE)(handle_undo_archive)
+    app.action(ids.ACTION_REVIEW_EDIT)(handle_review_edit)
+    app.view(ids.VIEW_EDIT_OBJECTIVE)(handle_edit_objective)
+    app.view(ids.VIEW_EDIT_KEY_RESULT)(handle_edit_key_result)
+    app.view(ids.VIEW_EDIT_REVIEW)(handle_edit_review)
