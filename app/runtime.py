@@ -44,7 +44,7 @@ def build_runtime(
     db = Database(settings.database_url)
     if migrate:
         ensure_schema(db.engine)
-    installer = build_installer(settings, db)
+    installer = build_installer(settings, db, clock=clock)
     services = Services(db=db, clock=clock, installer=installer)
     bolt = create_bolt_app(
         client=client or build_web_client(settings, installer),
@@ -68,7 +68,9 @@ def build_web_client(settings: Settings, installer: Installer | None) -> WebClie
     return create_web_client(token=None if installer else token, base_url=settings.slack_api_url)
 
 
-def build_installer(settings: Settings, db: Database) -> Installer | None:
+def build_installer(
+    settings: Settings, db: Database, *, clock: Callable[[], dt.datetime] = utc_now
+) -> Installer | None:
     """The OAuth installer in multi-workspace mode; None in single-workspace token mode."""
     if not settings.multi_workspace:
         return None
@@ -79,4 +81,5 @@ def build_installer(settings: Settings, db: Database) -> Installer | None:
         client_secret=settings.slack_client_secret.get_secret_value(),
         scopes=ids.BOT_SCOPES,
         api_url=settings.slack_api_url,
+        clock=clock,
     )

@@ -19,7 +19,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
@@ -37,6 +37,7 @@ from app.db import Database
 from app.db.models import Workspace
 from app.db.platform import TokenLease
 from app.store.sql import insert_or_ignore
+from app.usecases.services import utc_now
 
 logger = logging.getLogger("okrbot.install")
 
@@ -130,8 +131,8 @@ def oauth_authorize_url(api_url: str | None) -> str | None:
     return f"{base}/oauth/v2/authorize"
 
 
-def _expiring(installation: Installation, minutes: int) -> bool:
-    horizon = time.time() + minutes * 60
+def _expiring(installation: Installation, minutes: int, now: dt.datetime) -> bool:
+    horizon = now.timestamp() + minutes * 60
     pairs = (
         (installation.bot_refresh_token, installation.bot_token_expires_at),
         (installation.user_refresh_token, installation.user_token_expires_at),
@@ -153,6 +154,9 @@ class TokenRotation:
     lease_seconds: float = LEASE_SECONDS
     wait_seconds: float = WAIT_SECONDS
     holder: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    # The app's clock. slack_sdk stamps a token's expiry with the wall clock, so outside
+    # tests this is the wall clock too (as the runtime's is).
+    clock: Callable[[], dt.datetime] = utc_now
 
     def fresh(self, installation: Installation) -> Installation | None:
         """The installation with usable tokens; None when `installation`'s are still good.
@@ -160,7 +164,7 @@ class TokenRotation:
         Rotates if they expire soon, unless another process is already doing it, in which
         case this waits for that rotation and returns what it saved.
         """
-        if not _expiring(installation, self.minutes_before_expiry):
+        if not _expiring(installation, self.minutes_before_expiry, self.clock()):
             return None
         key = "|".join(
             (
@@ -175,7 +179,7 @@ class TokenRotation:
             if self._acquire(key):
                 try:
                     current = self._reload(installation) or installation
-                    if not _expiring(current, self.minutes_before_expiry):
+                    if not _expiring(current, self.minutes_before_expiry, self.clock()):
                         return current  # another process rotated while we waited
                     refreshed = self.rotator.perform_token_rotation(
                         installation=current,
@@ -191,7 +195,9 @@ class TokenRotation:
                 finally:
                     self._release(key)
             latest = self._reload(installation)
-            if latest is not None and not _expiring(latest, self.minutes_before_expiry):
+            if latest is not None and not _expiring(
+                latest, self.minutes_before_expiry, self.clock()
+            ):
                 return latest
             if time.monotonic() > deadline:
                 raise SlackTokenRotationError(
@@ -211,7 +217,7 @@ class TokenRotation:
         )
 
     def _acquire(self, key: str) -> bool:
-        now = dt.datetime.now(dt.UTC)
+        now = self.clock()
         values = {
             "key": key,
             "holder": self.holder,
@@ -262,6 +268,7 @@ class Installer:
     client_secret: str
     scopes: Sequence[str]
     api_url: str | None = None
+    clock: Callable[[], dt.datetime] = utc_now
     installation_store: DatabaseInstallationStore = field(init=False)
     state_store: SQLAlchemyOAuthStateStore = field(init=False)
     rotation: TokenRotation = field(init=False)
@@ -276,6 +283,7 @@ class Installer:
         )
         self.rotation = TokenRotation(
             db=self.db,
+            clock=self.clock,
             store=self.installation_store,
             rotator=TokenRotator(
                 client_id=self.client_id,

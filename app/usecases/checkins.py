@@ -7,8 +7,7 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-from sqlmodel import Session
-
+from app.db import Session
 from app.db.models import Team
 from app.domain.checkins import CheckInEntry, CheckInLine
 from app.domain.cycles import current_period, quarter_of, today_in

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session
-
+from app.db import Session
 from app.db.models import Team
 from app.domain.checkins import WeekReport
 from app.domain.cycles import quarter_of, today_in

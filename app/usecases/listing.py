@@ -12,8 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from sqlmodel import Session
-
+from app.db import Session
 from app.db.models import Team
 from app.domain.cycles import current_quarter
 from app.domain.okrs import TeamOKRs

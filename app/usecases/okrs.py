@@ -6,8 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session
-
+from app.db import Session
 from app.db.models import KeyResult, Objective
 from app.domain.coach import (
     Finding,

@@ -130,11 +130,6 @@ class Services:
             self.directory_cache.put((workspace_id, key), version, value)
         return value
 
-    def forget_workspace(self, team_id: str, enterprise_id: str | None) -> None:
-        """Drop a cached workspace id (after the workspace's data is deleted)."""
-        with self._lock:
-            self._workspace_ids.pop((team_id, enterprise_id or ""), None)
-
     def caller(
         self, *, team_id: str, enterprise_id: str | None, user_id: str, create: bool = False
     ) -> Caller:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
-
+from app.db import Session
 from app.db.models import Team
 from app.store.directory import (
     TeamSettings,

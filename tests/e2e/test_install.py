@@ -155,7 +155,7 @@ def test_the_install_page_sends_people_to_slacks_approval_with_a_state(app_url: 
 
 
 def test_installing_two_workspaces_gives_each_its_own_token(
-    oauth_standin: SlackStandIn, oauth_runtime: Runtime, app_url: str
+    oauth_standin: SlackStandIn, oauth_runtime: Runtime, app_url: str, clock: FixedClock
 ) -> None:
     assert "slack://app?team=T0001" in install(app_url, "T0001")  # "open Slack"
     install(app_url, OTHER_TEAM)
@@ -163,7 +163,7 @@ def test_installing_two_workspaces_gives_each_its_own_token(
     first = store.find_installation(enterprise_id=None, team_id="T0001")
     second = store.find_installation(enterprise_id=None, team_id=OTHER_TEAM)
     assert first.bot_token and second.bot_token and first.bot_token != second.bot_token
-    assert first.bot_refresh_token and first.bot_token_expires_at > time.time() + 3600
+    assert first.bot_refresh_token and first.bot_token_expires_at > clock().timestamp() + 3600
 
     # Each workspace's requests are answered with that workspace's own token.
     for team_id in ("T0001", OTHER_TEAM):
@@ -205,10 +205,11 @@ def test_a_bad_state_or_code_is_refused_and_installs_nothing(
     assert store.find_installation(enterprise_id=None, team_id="T0001") is None
 
 
-def _expire_soon(db: Database, team_id: str) -> None:
-    """Pretend 11h59m passed: the token expires in a minute, inside the rotation window."""
+def _expire_soon(db: Database, team_id: str, now: dt.datetime) -> None:
+    """Pretend 11h59m passed: the token expires a minute after `now`, inside the rotation
+    window."""
     # Stored as naive UTC, as slack_sdk's store writes it.
-    soon = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=60)
+    soon = now.astimezone(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=60)
     with db.write() as session:
         for table in (installations_table, bots_table):
             session.execute(
@@ -217,12 +218,12 @@ def _expire_soon(db: Database, team_id: str) -> None:
 
 
 def test_an_expiring_token_is_rotated_once_for_many_concurrent_requests(
-    oauth_standin: SlackStandIn, oauth_runtime: Runtime, app_url: str
+    oauth_standin: SlackStandIn, oauth_runtime: Runtime, app_url: str, clock: FixedClock
 ) -> None:
     install(app_url, "T0001")
     store = oauth_runtime.installer.installation_store
     old = store.find_installation(enterprise_id=None, team_id="T0001")
-    _expire_soon(oauth_runtime.db, "T0001")
+    _expire_soon(oauth_runtime.db, "T0001", clock())
     oauth_standin.clear_calls()
     slack = driver(oauth_standin, app_url, "T0001")
     event = {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE", "tab": "home"}
@@ -237,7 +238,7 @@ def test_an_expiring_token_is_rotated_once_for_many_concurrent_requests(
     assert len(refreshes) == 1 and refreshes[0].response["ok"] is True
     new = store.find_installation(enterprise_id=None, team_id="T0001")
     assert new.bot_token != old.bot_token and new.bot_refresh_token != old.bot_refresh_token
-    assert new.bot_token_expires_at > time.time() + 11 * 3600
+    assert new.bot_token_expires_at > clock().timestamp() + 11 * 3600
     assert len(oauth_standin.calls_to("views.publish")) == 8
 
 
@@ -256,10 +257,14 @@ print(installer.bot_token(team_id="T0001", enterprise_id=None))
 
 
 def test_two_processes_rotating_at_the_same_moment_refresh_once(
-    oauth_standin: SlackStandIn, oauth_runtime: Runtime, app_url: str, database_url: str
+    oauth_standin: SlackStandIn,
+    oauth_runtime: Runtime,
+    app_url: str,
+    database_url: str,
+    clock: FixedClock,
 ) -> None:
     install(app_url, "T0001")
-    _expire_soon(oauth_runtime.db, "T0001")
+    _expire_soon(oauth_runtime.db, "T0001", clock())
     oauth_standin.clear_calls()
     env = {
         **os.environ,
@@ -293,22 +298,49 @@ def test_two_processes_rotating_at_the_same_moment_refresh_once(
     assert tokens == {refreshes[0].response["access_token"]}
 
 
-def test_a_dead_rotators_lease_is_taken_over(oauth_runtime: Runtime, app_url: str) -> None:
+def test_the_installer_judges_a_token_expiring_by_the_apps_clock(
+    oauth_standin: SlackStandIn, oauth_runtime: Runtime, app_url: str, clock: FixedClock
+) -> None:
     install(app_url, "T0001")
-    _expire_soon(oauth_runtime.db, "T0001")
+    store = oauth_runtime.installer.installation_store
+    # Three hours left by the app's clock: outside the two-hour rotation window.
+    in_three_hours = clock().astimezone(dt.UTC).replace(tzinfo=None) + dt.timedelta(hours=3)
+    with oauth_runtime.db.write() as session:
+        for table in (installations_table, bots_table):
+            session.execute(
+                update(table)
+                .where(table.c.team_id == "T0001")
+                .values(bot_token_expires_at=in_three_hours)
+            )
+    installation = store.find_installation(enterprise_id=None, team_id="T0001")
+    oauth_standin.clear_calls()
+    assert oauth_runtime.installer.rotation.fresh(installation) is None
+    assert oauth_standin.calls_to("oauth.v2.access") == []
+
+    clock.advance(hours=1, minutes=30)  # now inside the window
+    refreshed = oauth_runtime.installer.rotation.fresh(installation)
+    assert refreshed is not None and refreshed.bot_token != installation.bot_token
+    assert len(oauth_standin.calls_to("oauth.v2.access")) == 1
+
+
+def test_a_dead_rotators_lease_is_taken_over(
+    oauth_runtime: Runtime, app_url: str, clock: FixedClock
+) -> None:
+    install(app_url, "T0001")
+    _expire_soon(oauth_runtime.db, "T0001", clock())
     installer = oauth_runtime.installer
     with oauth_runtime.db.write() as session:
         session.execute(
             text("INSERT INTO token_lease (key, holder, expires_at) VALUES (:k, 'dead', :t)"),
             {
                 "k": f"{CLIENT_ID}||T0001|{ALICE}",
-                "t": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1),
+                "t": clock() - dt.timedelta(seconds=1),
             },
         )
     token = installer.bot_token(team_id="T0001", enterprise_id=None)
     assert token.startswith("xoxe.xoxb-")
     fresh = installer.installation_store.find_installation(enterprise_id=None, team_id="T0001")
-    assert fresh.bot_token == token and fresh.bot_token_expires_at > time.time() + 3600
+    assert fresh.bot_token == token and fresh.bot_token_expires_at > clock().timestamp() + 3600
 
 
 @pytest.mark.parametrize(
@@ -387,6 +419,7 @@ def test_no_token_or_secret_reaches_the_logs_through_an_install_and_a_rotation(
     oauth_runtime: Runtime,
     app_url: str,
     capsys: pytest.CaptureFixture[str],
+    clock: FixedClock,
 ) -> None:
     root = logging.getLogger()
     saved = list(root.handlers), root.level
@@ -396,7 +429,7 @@ def test_no_token_or_secret_reaches_the_logs_through_an_install_and_a_rotation(
                 "DEBUG", secrets=oauth_runtime.settings.secrets(), json_lines=json_lines
             )
             install(app_url, "T0001")
-            _expire_soon(oauth_runtime.db, "T0001")
+            _expire_soon(oauth_runtime.db, "T0001", clock())
             slack = driver(oauth_standin, app_url, "T0001")
             slack.send_event(
                 {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE", "tab": "home"}
