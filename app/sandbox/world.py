@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from slack_sdk import WebClient
 from sqlmodel import select
 
-from app.checkins.dispatch import Dispatcher, rules_of
+from app.clock.dispatch import Dispatcher, rules_of
 from app.db import Database
 from app.db.models import Team
 from app.domain.schedule import local_instant, zone_of

@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from app.checkins.dispatch import Dispatcher, TickReport
+from app.clock.dispatch import Dispatcher, TickReport
 from app.db.models import CheckIn, Delivery, DeliveryStatus, KeyResult
 from app.slack import ids
 from app.slack.app_factory import create_web_client

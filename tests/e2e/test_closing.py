@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from app.checkins.dispatch import Dispatcher
+from app.clock.dispatch import Dispatcher
 from app.db.models import KeyResult
 from app.slack import ids
 from app.slack.app_factory import create_web_client

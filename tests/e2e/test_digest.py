@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from app.checkins.dispatch import Dispatcher
+from app.clock.dispatch import Dispatcher
 from app.slack import ids
 from app.slack.app_factory import create_web_client
 from app.standin import SlackDriver

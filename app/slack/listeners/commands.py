@@ -10,8 +10,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
-from app.checkins.content import Outgoing, digest_outgoing
-from app.checkins.dispatch import post_outgoing
+from app.clock.content import Outgoing, digest_outgoing
+from app.clock.dispatch import post_outgoing
 from app.db.models import Cycle, Team
 from app.domain.coach import check_key_result
 from app.domain.cycles import current_quarter, parse_cycle_label

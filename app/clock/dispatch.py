@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from sqlmodel import col, select
 
-from app.checkins.content import Outgoing, delivery_payload
+from app.clock.content import Outgoing, delivery_payload
 from app.db import Database
 from app.db.models import Cycle, Delivery, DeliveryKind, DeliveryStatus, Member, Team, utcnow
 from app.domain.cycles import quarter_of, today_in

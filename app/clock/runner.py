@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from app.checkins.dispatch import Dispatcher, Pacer, TickReport
+from app.clock.dispatch import Dispatcher, Pacer, TickReport
 from app.db import Database
 from app.db.migrate import ensure_schema
 from app.db.platform import forget_processed_events
