@@ -19,6 +19,7 @@ def build_dispatcher(settings: Settings, *, crash_at: str | None = None) -> Disp
     """A dispatcher for the configured database and Slack workspace(s)."""
     from app.runtime import build_installer, build_web_client
     from app.slack.install import WorkspaceClients
+    from app.slack.outbound import SlackMessenger
 
     if not settings.multi_workspace:
         settings.require("slack_bot_token")
@@ -27,12 +28,14 @@ def build_dispatcher(settings: Settings, *, crash_at: str | None = None) -> Disp
     installer = build_installer(settings, db)
     return Dispatcher(
         db=db,
-        client=build_web_client(settings, installer),
+        messenger=SlackMessenger(
+            build_web_client(settings, installer),
+            client_for=(
+                WorkspaceClients(db=db, installer=installer).for_workspace if installer else None
+            ),
+        ),
         pacer=Pacer(settings.slack_posts_per_second),
         crash_at=crash_at,
-        client_for=(
-            WorkspaceClients(db=db, installer=installer).for_workspace if installer else None
-        ),
     )
 
 

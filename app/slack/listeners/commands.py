@@ -10,8 +10,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
-from app.clock.content import Outgoing, digest_outgoing
-from app.clock.dispatch import post_outgoing
 from app.db.models import Cycle, Team
 from app.domain.coach import check_key_result
 from app.domain.cycles import current_quarter, parse_cycle_label
@@ -31,6 +29,7 @@ from app.slack.listeners.common import (
     open_team,
     parse_ref,
 )
+from app.slack.outbound import Outgoing, digest_outgoing, post_outgoing
 from app.slack.views.closing import build_closed_list_messages, build_closing_messages
 from app.slack.views.coach import build_check_message
 from app.slack.views.help import build_help_message, build_notice, build_usage_message
