@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from app import __version__
-from app.checkins import CRASH_POINTS
+from app.clock import CRASH_POINTS
 from app.settings import MissingSettingError, Settings
 
 logger = logging.getLogger("okrbot")
@@ -213,7 +213,7 @@ def _parse_now(text: str | None) -> dt.datetime:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     """Run everything that is due once, then exit."""
-    from app.checkins.runner import build_dispatcher
+    from app.runtime import build_dispatcher
 
     settings = _settings()
     _logging(settings)
@@ -229,7 +229,8 @@ def cmd_tick(args: argparse.Namespace) -> int:
 
 def cmd_clock(args: argparse.Namespace) -> int:
     """Tick forever: the one scheduler process."""
-    from app.checkins.runner import build_dispatcher, run_clock
+    from app.clock.runner import run_clock
+    from app.runtime import build_dispatcher
 
     settings = _settings()
     _logging(settings)

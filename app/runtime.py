@@ -1,4 +1,4 @@
-"""Assembling the running app from settings: database, services, Bolt, WSGI."""
+"""Assembling the running app from settings: database, services, Bolt, WSGI, the clock."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from app.clock.dispatch import Dispatcher, Pacer
 from app.db import Database
 from app.db.migrate import ensure_schema
 from app.settings import Settings
 from app.slack import ids
 from app.slack.app_factory import create_bolt_app, create_web_client
-from app.slack.install import Installer
+from app.slack.install import Installer, WorkspaceClients
+from app.slack.outbound import SlackMessenger
 from app.usecases.services import Services, utc_now
 from app.web import OkrbotWSGI
 
@@ -82,4 +84,31 @@ def build_installer(
         scopes=ids.BOT_SCOPES,
         api_url=settings.slack_api_url,
         clock=clock,
+    )
+
+
+def build_messenger(
+    settings: Settings, db: Database, installer: Installer | None
+) -> SlackMessenger:
+    """The clock's messenger: the bot token's client, or each workspace's own in OAuth mode."""
+    return SlackMessenger(
+        build_web_client(settings, installer),
+        client_for=(
+            WorkspaceClients(db=db, installer=installer).for_workspace if installer else None
+        ),
+    )
+
+
+def build_dispatcher(settings: Settings, *, crash_at: str | None = None) -> Dispatcher:
+    """The clock's dispatcher for the configured database and Slack workspace(s)."""
+    if not settings.multi_workspace:
+        settings.require("slack_bot_token")
+    db = Database(settings.database_url)
+    ensure_schema(db.engine)
+    installer = build_installer(settings, db)
+    return Dispatcher(
+        db=db,
+        messenger=build_messenger(settings, db, installer),
+        pacer=Pacer(settings.slack_posts_per_second),
+        crash_at=crash_at,
     )

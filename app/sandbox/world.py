@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from slack_sdk import WebClient
 from sqlmodel import select
 
-from app.checkins.dispatch import Dispatcher, rules_of
+from app.clock.dispatch import Dispatcher, rules_of
 from app.db import Database
 from app.db.models import Team
 from app.domain.schedule import local_instant, zone_of
@@ -27,6 +27,7 @@ from app.sandbox.seed import TEAM_ZONE, add_people, is_empty, seed_database
 from app.server import LocalServer
 from app.settings import Settings
 from app.slack.app_factory import create_web_client
+from app.slack.outbound import SlackMessenger
 from app.standin import SlackDriver, SlackStandIn
 
 # Something the sandbox runs at every checkpoint of an `:advance`, given the instant.
@@ -40,7 +41,7 @@ def build_tick_jobs(db: Database, client: WebClient) -> list[TickJob]:
     this list, e.g. `jobs.append(DigestJob(db=db, client=client).tick)`, and `:advance`
     then posts digests at their slots like the prompts and reminders below.
     """
-    return [Dispatcher(db=db, client=client).tick]
+    return [Dispatcher(db=db, messenger=SlackMessenger(client)).tick]
 
 
 def checkpoints(teams: list[Team], start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:

@@ -9,10 +9,11 @@ import json
 import pytest
 from sqlmodel import select
 
-from app.checkins.dispatch import Dispatcher, TickReport
+from app.clock.dispatch import Dispatcher, TickReport
 from app.db.models import CheckIn, Delivery, DeliveryStatus, KeyResult
 from app.slack import ids
 from app.slack.app_factory import create_web_client
+from app.slack.outbound import SlackMessenger
 from app.standin import SlackDriver
 from tests.conftest import ALICE, BOB, BOT_TOKEN, CAROL
 from tests.e2e.helpers import all_text, create_objective, create_team
@@ -26,7 +27,7 @@ MONDAY_REMINDER = dt.datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def dispatcher(runtime, standin) -> Dispatcher:
     client = create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
-    return Dispatcher(db=runtime.db, client=client)
+    return Dispatcher(db=runtime.db, messenger=SlackMessenger(client))
 
 
 @pytest.fixture

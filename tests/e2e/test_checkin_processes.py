@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.checkins import CRASH_POINTS
+from app.clock import CRASH_POINTS
 from app.db.models import Delivery, DeliveryStatus
 from app.standin import SlackDriver
 from tests.conftest import ALICE, BOB, BOT_TOKEN, CAROL

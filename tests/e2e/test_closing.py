@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from app.checkins.dispatch import Dispatcher
+from app.clock.dispatch import Dispatcher
 from app.db.models import KeyResult
 from app.slack import ids
 from app.slack.app_factory import create_web_client
+from app.slack.outbound import SlackMessenger
 from app.standin import SlackDriver
 from tests.conftest import ALICE, BOB, BOT_TOKEN, GROWTH_CHANNEL
 from tests.e2e.helpers import all_text, create_objective, create_team
@@ -20,9 +21,8 @@ NEW_YEAR = dt.datetime(2027, 1, 1, 9, 0, tzinfo=dt.UTC)  # Q4 ended yesterday in
 
 @pytest.fixture
 def dispatcher(runtime, standin) -> Dispatcher:
-    return Dispatcher(
-        db=runtime.db, client=create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
-    )
+    client = create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
+    return Dispatcher(db=runtime.db, messenger=SlackMessenger(client))
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from app.checkins.dispatch import Dispatcher
+from app.clock.dispatch import Dispatcher
 from app.slack import ids
 from app.slack.app_factory import create_web_client
+from app.slack.outbound import SlackMessenger
 from app.standin import SlackDriver
 from tests.conftest import ALICE, BOB, BOT_TOKEN, GROWTH_CHANNEL
 from tests.e2e.helpers import all_text, create_objective, create_team
@@ -20,9 +21,8 @@ FRIDAY_DIGEST = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def dispatcher(runtime, standin) -> Dispatcher:
-    return Dispatcher(
-        db=runtime.db, client=create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
-    )
+    client = create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
+    return Dispatcher(db=runtime.db, messenger=SlackMessenger(client))
 
 
 @pytest.fixture

@@ -400,7 +400,7 @@ def test_revoked_user_tokens_leave_the_workspace_installed(
 def test_the_clock_posts_with_each_workspaces_own_token(
     oauth_standin: SlackStandIn, oauth_runtime: Runtime, app_url: str, database_url: str
 ) -> None:
-    from app.checkins.runner import build_dispatcher
+    from app.runtime import build_dispatcher
 
     for team_id in ("T0001", OTHER_TEAM):
         install(app_url, team_id)

@@ -8,8 +8,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from app.checkins.content import Outgoing
-from app.checkins.dispatch import post_outgoing
 from app.domain.cycles import parse_cycle_label
 from app.slack import ids
 from app.slack.blocks import escape
@@ -22,6 +20,7 @@ from app.slack.listeners.support import (
     refusal_text,
     reply,
 )
+from app.slack.outbound import Outgoing, post_outgoing
 from app.slack.views.closing import (
     build_closing_messages,
     closing_message_for,

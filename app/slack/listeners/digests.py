@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from app.checkins.content import digest_outgoing
-from app.checkins.dispatch import post_outgoing
 from app.slack.blocks import escape
 from app.slack.listeners.support import USAGES, SlashRequest, UsageError
+from app.slack.outbound import digest_outgoing, post_outgoing
 from app.usecases import digests
 from app.usecases.errors import NoSuchTeam, NotTeamAdmin, WhichTeam
 

@@ -1,4 +1,4 @@
-"""The weekly check-in ritual: deciding what is due and delivering it exactly once."""
+"""The clock: prompts, reminders, digests and closings, each delivered exactly once."""
 
 # The steps of a delivery a test can kill a `okrbot tick` at (`--crash-at`).
 CRASH_POINTS = ("planned", "claimed", "posted", "recorded")

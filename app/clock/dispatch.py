@@ -1,11 +1,11 @@
-"""Delivering check-in prompts and reminders exactly once.
+"""Delivering check-in prompts, reminders, digests and closings exactly once.
 
 Each tick: (1) reconcile deliveries a crashed process left half-done, (2) plan the slots
 that are due into `delivery` rows — one per person, team, week and kind, a unique key —
-and (3) send the pending ones. Sending is claim (one process wins the row), post (with
-message metadata naming the delivery), record. A process killed between posting and
-recording leaves a `sending` row; once its lease runs out, the next tick looks for the
-metadata in the DM's history before deciding whether to post again.
+and (3) send the pending ones. Sending is claim (one process wins the row), post (through
+the `Messenger`, the message tagged with the delivery), record. A process killed between
+posting and recording leaves a `sending` row; once its lease runs out, the next tick asks
+the messenger for the tagged message before deciding whether to post again.
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from sqlmodel import col, select
 
-from app.checkins.content import Outgoing, delivery_payload
+from app.clock.content import delivery_content
+from app.clock.outbound import Messenger, Posted, SendFailed
 from app.db import Database
 from app.db.models import Cycle, Delivery, DeliveryKind, DeliveryStatus, Member, Team, utcnow
 from app.domain.cycles import quarter_of, today_in
@@ -37,8 +36,6 @@ from app.domain.schedule import (
     slots_around,
     zone_of,
 )
-from app.slack import ids
-from app.slack.install import NotInstalledError
 from app.store.checkins import has_answered, owners_of, teams_with_rhythm
 from app.store.closing import close_cycle, due_for_closing, is_closed
 from app.store.okrs import find_cycle
@@ -89,48 +86,6 @@ class Pacer:
             self.sleep(start - now)
 
 
-def post_follow_ups(
-    client: WebClient,
-    outgoing: Outgoing,
-    *,
-    channel: str | None,
-    ts: str | None,
-    pacer: Pacer | None = None,
-) -> None:
-    """The rest of a long digest, and its chart, in the first message's thread.
-
-    Best effort once the first message is out: a failure is logged, never retried, so the
-    digest itself still goes out once.
-    """
-    if not channel or not ts:
-        return
-    try:
-        for extra in outgoing.messages[1:]:
-            if pacer:
-                pacer.wait()
-            client.chat_postMessage(
-                channel=channel, thread_ts=ts, text=extra["text"], blocks=extra["blocks"]
-            )
-        if outgoing.chart:
-            client.files_upload_v2(
-                channel=channel,
-                thread_ts=ts,
-                file=outgoing.chart,
-                filename="progress.png",
-                title=outgoing.chart_title,
-                alt_txt=(outgoing.chart_alt_text or outgoing.chart_title)[:1000],
-            )
-    except (SlackApiError, OSError) as failure:
-        logger.warning("Failed to post the rest of a digest in %s: %s", channel, failure)
-
-
-def post_outgoing(client: WebClient, outgoing: Outgoing, *, channel: str) -> None:
-    """Post a digest now (not a scheduled delivery): first message, thread, chart."""
-    first = outgoing.messages[0]
-    response = client.chat_postMessage(channel=channel, text=first["text"], blocks=first["blocks"])
-    post_follow_ups(client, outgoing, channel=response.get("channel"), ts=response.get("ts"))
-
-
 def rules_of(team: Team) -> dict[SlotKind, WeeklyRule]:
     """A team's weekly rhythm as schedule rules."""
     return {
@@ -160,10 +115,8 @@ class Dispatcher:
     """Plans and sends prompts and reminders; safe to run in several processes at once."""
 
     db: Database
-    client: WebClient
+    messenger: Messenger
     pacer: Pacer = field(default_factory=lambda: Pacer(None))
-    # Multi-workspace mode: the client for each workspace (its own token). None: `client`.
-    client_for: Callable[[int], WebClient] | None = None
     process_id: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
     lease: dt.timedelta = LEASE
     crash_at: str | None = None
@@ -224,9 +177,6 @@ class Dispatcher:
                         },
                         keys=("team_id", "period", "kind", "recipient"),
                     )
-
-    def _client(self, workspace_id: int) -> WebClient:
-        return self.client if self.client_for is None else self.client_for(workspace_id)
 
     def _checkpoint(self, name: str) -> None:
         # A real kill, for tests of what survives one: no cleanup, no commit.
@@ -460,31 +410,23 @@ class Dispatcher:
             return
         self._checkpoint("claimed")
         with self.db.read() as session:
-            outgoing = delivery_payload(session, delivery=delivery)
-        if outgoing is None or not outgoing.messages:
+            content = delivery_content(session, delivery=delivery)
+        if content is None:
             # Nothing to ask any more (answered, no key results left): not an error.
             self._set(delivery_id, now, status=DeliveryStatus.cancelled, claimed_by=None)
             report.cancelled += 1
             return
         self.pacer.wait()
         try:
-            first = outgoing.messages[0]
-            client = self._client(delivery.workspace_id)
-            response = client.chat_postMessage(
-                channel=delivery.recipient,
-                text=first["text"],
-                blocks=first["blocks"],
-                metadata={
-                    "event_type": ids.METADATA_DELIVERY,
-                    "event_payload": {"delivery_id": delivery_id},
-                },
+            posted = self.messenger.post(
+                workspace_id=delivery.workspace_id,
+                to=delivery.recipient,
+                content=content,
+                delivery_id=delivery_id,
             )
-        except (SlackApiError, SlackTokenRotationError, OSError, NotInstalledError) as failure:
-            error = (
-                str(failure.response.get("error"))
-                if isinstance(failure, SlackApiError)
-                else type(failure).__name__
-            )
+        except SendFailed as failure:
+            # Whatever the kind of failure, retried at the next tick up to MAX_ATTEMPTS.
+            error = failure.reason
             give_up = delivery.attempts >= MAX_ATTEMPTS
             logger.warning(
                 "Failed to deliver %s (attempt %d): %s", delivery_id, delivery.attempts, error
@@ -506,19 +448,15 @@ class Dispatcher:
             delivery_id,
             now,
             status=DeliveryStatus.sent,
-            channel=response.get("channel"),
-            message_ts=response.get("ts"),
+            channel=posted.channel,
+            message_ts=posted.ts,
             sent_at=utcnow(),
             error="",
         )
         report.sent += 1
         self._checkpoint("recorded")
-        post_follow_ups(
-            client,
-            outgoing,
-            channel=response.get("channel"),
-            ts=response.get("ts"),
-            pacer=self.pacer,
+        self.messenger.post_follow_ups(
+            workspace_id=delivery.workspace_id, posted=posted, content=content, pace=self.pacer.wait
         )
 
     # ------------------------------------------------------------------ recovery
@@ -540,10 +478,10 @@ class Dispatcher:
             assert delivery.id is not None
             try:
                 found = self._find_posted(delivery)
-            except (SlackApiError, SlackTokenRotationError, OSError, NotInstalledError) as failure:
+            except SendFailed as failure:
                 # Unknown whether it went out: leave it for a later tick rather than risk a
                 # second message.
-                logger.warning("Could not check delivery %s: %s", delivery.id, failure)
+                logger.warning("Could not check delivery %s: %s", delivery.id, failure.reason)
                 continue
             with self.db.write() as session:
                 current = session.exec(
@@ -555,7 +493,7 @@ class Dispatcher:
                     continue
                 if found is not None:
                     current.status = DeliveryStatus.sent
-                    current.channel, current.message_ts = found
+                    current.channel, current.message_ts = found.channel, found.ts
                     current.sent_at = now
                 else:
                     current.status = DeliveryStatus.pending
@@ -564,28 +502,20 @@ class Dispatcher:
                 session.add(current)
             report.reconciled += 1
 
-    def _find_posted(self, delivery: Delivery) -> tuple[str, str] | None:
-        """The (channel, ts) of the message this delivery posted, if Slack has it."""
-        client = self._client(delivery.workspace_id)
+    def _find_posted(self, delivery: Delivery) -> Posted | None:
+        """Where the message this delivery posted went, if the messenger has it."""
+        assert delivery.id is not None
         claimed = _as_utc(delivery.claimed_at or delivery.slot_at)
         if delivery.kind in (DeliveryKind.digest, DeliveryKind.closing):
             channel = delivery.recipient
         else:
-            channel = client.conversations_open(users=delivery.recipient)["channel"]["id"]
+            channel = self.messenger.direct_channel(
+                workspace_id=delivery.workspace_id, user=delivery.recipient
+            )
         # A generous window: the bot posts a few messages a week into each DM.
-        history = client.conversations_history(
+        return self.messenger.find_posted(
+            workspace_id=delivery.workspace_id,
             channel=channel,
-            oldest=f"{(claimed - dt.timedelta(days=1)).timestamp():.6f}",
-            include_all_metadata=True,
-            limit=200,
+            delivery_id=delivery.id,
+            since=claimed - dt.timedelta(days=1),
         )
-        messages: list[dict[str, Any]] = history.get("messages") or []
-        for message in messages:
-            metadata = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if (
-                metadata.get("event_type") == ids.METADATA_DELIVERY
-                and payload.get("delivery_id") == delivery.id
-            ):
-                return channel, str(message["ts"])
-        return None

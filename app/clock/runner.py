@@ -1,4 +1,4 @@
-"""Running the dispatcher: once (`okrbot tick`) or on a clock (`okrbot clock`)."""
+"""Running the dispatcher on a clock (`okrbot clock`); `app.runtime` builds it."""
 
 from __future__ import annotations
 
@@ -6,34 +6,10 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from app.checkins.dispatch import Dispatcher, Pacer, TickReport
-from app.db import Database
-from app.db.migrate import ensure_schema
+from app.clock.dispatch import Dispatcher, TickReport
 from app.db.platform import forget_processed_events
-from app.settings import Settings
 
 logger = logging.getLogger("okrbot.clock")
-
-
-def build_dispatcher(settings: Settings, *, crash_at: str | None = None) -> Dispatcher:
-    """A dispatcher for the configured database and Slack workspace(s)."""
-    from app.runtime import build_installer, build_web_client
-    from app.slack.install import WorkspaceClients
-
-    if not settings.multi_workspace:
-        settings.require("slack_bot_token")
-    db = Database(settings.database_url)
-    ensure_schema(db.engine)
-    installer = build_installer(settings, db)
-    return Dispatcher(
-        db=db,
-        client=build_web_client(settings, installer),
-        pacer=Pacer(settings.slack_posts_per_second),
-        crash_at=crash_at,
-        client_for=(
-            WorkspaceClients(db=db, installer=installer).for_workspace if installer else None
-        ),
-    )
 
 
 def run_clock(
