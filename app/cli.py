@@ -106,7 +106,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the scripted walk-through against the local Slack stand-in."""
-    from app.demo import run_demo
+    from app.tryout.demo import run_demo
 
     run_demo(out=sys.stdout, database_url=args.database_url)
     return 0
@@ -114,7 +114,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """Try the bot in the terminal: the real app and the local Slack stand-in, interactively."""
-    from app.sandbox import parse_start, run_sandbox
+    from app.tryout.sandbox import parse_start, run_sandbox
 
     try:
         start = parse_start(args.start) if args.start else None

@@ -115,9 +115,9 @@ from app.domain.schedule import iso_period
 from app.domain.types import Confidence, KRKind
 from app.slack.limits import message_errors
 from app.slack.views.digest import build_digest_messages
-from app.standin.server import SlackStandIn
 from app.store.checkins import weekly_reports
 from app.store.okrs import find_cycle, team_okrs
+from app.tryout.standin.server import SlackStandIn
 from app.usecases.digests import team_digest
 
 TIMEZONE = "Europe/Berlin"

@@ -10,7 +10,7 @@ from typing import Any
 from app.runtime import Runtime
 from app.services import Services
 from app.slack import ids
-from app.standin import SlackDriver
+from app.tryout.standin import SlackDriver
 
 
 def all_text(blocks: list[dict[str, Any]]) -> str:

@@ -11,7 +11,7 @@ from app.db import Database
 from app.db.platform import PROCESSED_EVENT_TTL, ProcessedEvent, forget_processed_events
 from app.services import Services
 from app.slack.listeners.events import once_per_event
-from app.standin import SlackDriver, SlackStandIn
+from app.tryout.standin import SlackDriver, SlackStandIn
 from tests.conftest import ALICE, FixedClock
 
 HOME = {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE", "tab": "home"}

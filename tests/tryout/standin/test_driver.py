@@ -15,7 +15,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from app.server import LocalServer
-from app.standin import SlackDriver, SlackStandIn
+from app.tryout.standin import SlackDriver, SlackStandIn
 
 SECRET = "test-signing-secret"
 ALICE = "U1"

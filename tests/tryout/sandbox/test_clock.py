@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from app.sandbox.clock import VirtualClock, default_start, describe, parse_when, span
+from app.tryout.sandbox.clock import VirtualClock, default_start, describe, parse_when, span
 
 BERLIN = "Europe/Berlin"
 # Thursday 19 November 2026, 15:00 in Berlin.

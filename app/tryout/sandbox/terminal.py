@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
 
-from app.sandbox.clock import describe, parse_when, short, span
-from app.sandbox.forms import (
+from app.slack.listeners.commands import USAGES
+from app.tryout.sandbox.clock import describe, parse_when, short, span
+from app.tryout.sandbox.forms import (
     Field,
     Option,
     current_answers,
@@ -25,12 +26,11 @@ from app.sandbox.forms import (
     option_lines,
     parse_answer,
 )
-from app.sandbox.inbox import Inbox, Item
-from app.sandbox.seed import ALICE, CHANNEL_ID, CHANNEL_NAME, PEOPLE, TEAM_NAME
-from app.sandbox.world import SandboxWorld
-from app.slack.listeners.commands import USAGES
-from app.standin.driver import build_state
-from app.standin.render import Rendering, render_message, render_view
+from app.tryout.sandbox.inbox import Inbox, Item
+from app.tryout.sandbox.seed import ALICE, CHANNEL_ID, CHANNEL_NAME, PEOPLE, TEAM_NAME
+from app.tryout.sandbox.world import SandboxWorld
+from app.tryout.standin.driver import build_state
+from app.tryout.standin.render import Rendering, render_message, render_view
 
 WIDTH = 80
 META_COMMANDS = (

@@ -11,12 +11,12 @@ import pytest
 from sqlmodel import select
 
 from app.db.models import CheckIn, KeyResult, Objective, Team
-from app.sandbox.clock import describe
-from app.sandbox.seed import CHANNEL_ID
-from app.sandbox.terminal import SandboxShell, ScriptSource
-from app.sandbox.world import SandboxWorld, checkpoints
 from app.slack.app_factory import create_web_client
-from tests.sandbox.conftest import START
+from app.tryout.sandbox.clock import describe
+from app.tryout.sandbox.seed import CHANNEL_ID
+from app.tryout.sandbox.terminal import SandboxShell, ScriptSource
+from app.tryout.sandbox.world import SandboxWorld, checkpoints
+from tests.tryout.sandbox.conftest import START
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from app.db.models import KeyResult, Member, Objective, Team
 from app.domain.cycles import quarter_of, today_in
 from app.domain.schedule import WeeklyRule, iso_period, periods_between, prompt_slot
 from app.domain.types import Confidence, KRKind
-from app.standin import SlackStandIn
 from app.store.checkins import CheckInEntry, record_check_ins
 from app.store.directory import ensure_member
 from app.store.transfer import import_documents, validate_documents
+from app.tryout.standin import SlackStandIn
 
 TEAM_NAME = "Growth"
 TEAM_ZONE = "Europe/Berlin"

@@ -12,7 +12,7 @@ from sqlmodel import Session, create_engine, select
 
 from app.cli import main
 from app.db.models import CheckIn, KeyResult
-from tests.sandbox.conftest import FIRST_WEEK, RunScript
+from tests.tryout.sandbox.conftest import FIRST_WEEK, RunScript
 
 
 def _lines(text: str) -> list[str]:

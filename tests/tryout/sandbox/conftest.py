@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.sandbox import run_sandbox
+from app.tryout.sandbox import run_sandbox
 
 # Thursday 19 November 2026, 15:00 in Europe/Berlin: week 47 of 2026-Q4.
 START = dt.datetime(2026, 11, 19, 14, 0, tzinfo=dt.UTC)

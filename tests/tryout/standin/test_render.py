@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.standin.render import mrkdwn_to_text, render_blocks, render_message, render_view
+from app.tryout.standin.render import mrkdwn_to_text, render_blocks, render_message, render_view
 
 USERS = {"U1": "alice"}
 CHANNELS = {"C1": "okr-leads"}

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.db.engine import create_db_engine
 from app.db.models import KeyResult, Objective
-from app.demo import run_demo
+from app.tryout.demo import run_demo
 from tests.databases import Databases
 
 

@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from app.charts import ChartSpec, Series, render_progress_chart
-from app.standin import SlackStandIn
+from app.tryout.standin import SlackStandIn
 
 
 @pytest.fixture

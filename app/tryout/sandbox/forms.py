@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.standin.driver import build_state
-from app.standin.render import mrkdwn_to_text
+from app.tryout.standin.driver import build_state
+from app.tryout.standin.render import mrkdwn_to_text
 
 _SINGLE_OPTION = ("static_select", "external_select", "radio_buttons")
 _MULTI_OPTION = ("multi_static_select", "multi_external_select", "checkboxes")

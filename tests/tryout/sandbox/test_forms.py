@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.sandbox.forms import Field, Option, current_answers, fields_of, option_lines, parse_answer
+from app.tryout.sandbox.forms import (
+    Field,
+    Option,
+    current_answers,
+    fields_of,
+    option_lines,
+    parse_answer,
+)
 
 USERS = {"U0ALICE00": "alice", "U0BOB0000": "bob"}
 CHANNELS = {"C0GROWTH00": "growth", "C0GENERAL": "general"}

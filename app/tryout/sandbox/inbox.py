@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from app.standin import SlackStandIn
+from app.tryout.standin import SlackStandIn
 
 ItemKind = Literal["dm", "channel", "ephemeral"]
 

@@ -34,8 +34,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.slack.limits import iter_elements, message_problems, view_problems
-from app.standin.oauth import OAuthAuthority, OAuthError
-from app.standin.oauth import Workspace as OAuthWorkspace
+from app.tryout.standin.oauth import OAuthAuthority, OAuthError
+from app.tryout.standin.oauth import Workspace as OAuthWorkspace
 
 # Slack lets a trigger_id be exchanged once, within three seconds of the interaction.
 TRIGGER_TTL_SECONDS = 3.0

@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from app.standin import SlackStandIn, StandInError
+from app.tryout.standin import SlackStandIn, StandInError
 
 
 class FakeClock:

@@ -4,7 +4,7 @@ Every request is built and signed the way Slack builds and signs it, so the app'
 verification, parsing and listener matching run unchanged. Payload shapes follow Slack's
 interaction payload reference and the fixtures Bolt for Python tests itself against.
 
-After the app answers, the driver updates the :class:`~app.standin.server.SlackStandIn`
+After the app answers, the driver updates the :class:`~app.tryout.standin.server.SlackStandIn`
 the way Slack's client would: an ephemeral reply in a slash command's acknowledgement is
 stored, a ``view_submission`` answer (``response_action``) changes the user's modal stack.
 """
@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from app.slack.limits import iter_elements
-from app.standin.server import SlackStandIn
+from app.tryout.standin.server import SlackStandIn
 
 _TEXT_INPUTS = ("plain_text_input", "number_input", "email_text_input", "url_text_input")
 _SINGLE_SELECTS = ("static_select", "external_select", "radio_buttons")

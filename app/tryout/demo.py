@@ -20,8 +20,8 @@ from app.runtime import build_runtime
 from app.server import LocalServer
 from app.settings import Settings
 from app.slack import ids
-from app.standin import SlackDriver, SlackStandIn
-from app.standin.render import render_message, render_view
+from app.tryout.standin import SlackDriver, SlackStandIn
+from app.tryout.standin.render import render_message, render_view
 
 WIDTH = 80
 ALICE, BOB = "U0ALICE", "U0BOB"

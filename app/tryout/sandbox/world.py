@@ -22,12 +22,12 @@ from app.db import Database
 from app.db.models import Team
 from app.domain.schedule import local_instant, zone_of
 from app.runtime import Runtime, build_runtime
-from app.sandbox.clock import VirtualClock
-from app.sandbox.seed import TEAM_ZONE, add_people, is_empty, seed_database
 from app.server import LocalServer
 from app.settings import Settings
 from app.slack.app_factory import create_web_client
-from app.standin import SlackDriver, SlackStandIn
+from app.tryout.sandbox.clock import VirtualClock
+from app.tryout.sandbox.seed import TEAM_ZONE, add_people, is_empty, seed_database
+from app.tryout.standin import SlackDriver, SlackStandIn
 
 # Something the sandbox runs at every checkpoint of an `:advance`, given the instant.
 TickJob = Callable[[dt.datetime], object]

@@ -35,7 +35,7 @@ transcript echoes each line after its prompt, then what the sandbox showed.
 * The script ends at its last line (or `:quit`). The exit status is 1 when any line was
   not understood (an unknown command, a missing button, an option that does not exist).
 
-See `tests/sandbox/first_week.txt` for an example.
+See `tests/tryout/sandbox/first_week.txt` for an example.
 """
 
 from __future__ import annotations
@@ -49,10 +49,16 @@ from pathlib import Path
 from typing import TextIO
 
 from app.domain.schedule import zone_of
-from app.sandbox.clock import default_start
-from app.sandbox.seed import TEAM_ZONE
-from app.sandbox.terminal import AppLog, LineSource, SandboxShell, ScriptSource, TerminalSource
-from app.sandbox.world import SandboxWorld, TickJob, build_tick_jobs
+from app.tryout.sandbox.clock import default_start
+from app.tryout.sandbox.seed import TEAM_ZONE
+from app.tryout.sandbox.terminal import (
+    AppLog,
+    LineSource,
+    SandboxShell,
+    ScriptSource,
+    TerminalSource,
+)
+from app.tryout.sandbox.world import SandboxWorld, TickJob, build_tick_jobs
 
 __all__ = ["SandboxWorld", "TickJob", "build_tick_jobs", "parse_start", "run_sandbox"]
 
