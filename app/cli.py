@@ -154,7 +154,9 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import teams and OKRs from a YAML or JSON file."""
-    from app.store.transfer import ImportFileError, import_documents, load_documents
+    from app.transfer.files import load_documents
+    from app.transfer.schema import ImportFileError
+    from app.usecases.transfer import import_documents
 
     settings = _settings()
     _logging(settings)
@@ -182,7 +184,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export teams and OKRs as JSON, YAML or CSV."""
-    from app.store.transfer import dump_documents, export_documents
+    from app.transfer.files import dump_documents
+    from app.usecases.transfer import export_documents
 
     settings = _settings()
     _logging(settings)

@@ -20,8 +20,9 @@ from app.domain.schedule import WeeklyRule, iso_period, periods_between, prompt_
 from app.domain.types import Confidence, KRKind
 from app.store.checkins import CheckInEntry, record_check_ins
 from app.store.directory import ensure_member
-from app.store.transfer import import_documents, validate_documents
+from app.transfer.validation import validate_documents
 from app.tryout.standin import SlackStandIn
+from app.usecases.transfer import import_documents
 
 TEAM_NAME = "Growth"
 TEAM_ZONE = "Europe/Berlin"

@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from sqlmodel import Session, col, func, select
 
 from app.db import Database
@@ -26,96 +24,15 @@ from app.db.models import (
     Workspace,
 )
 from app.domain.types import KRKind, Status
-from app.store import transfer
 from app.store.directory import find_member, find_team, is_team_admin
-from app.store.transfer import (
-    CSV_COLUMNS,
-    ImportFileError,
-    ImportReport,
-    dump_documents,
-    export_documents,
-    import_documents,
-    load_documents,
-    validate_documents,
-)
+from app.transfer.files import CSV_COLUMNS, dump_documents, load_documents
+from app.transfer.schema import ImportFileError, KeyResultEntry, ObjectiveEntry, TeamDocument
+from app.usecases import transfer
+from app.usecases.transfer import ImportReport, export_documents, import_documents
 from tests.databases import Databases
+from tests.transfer.samples import RICH, SAMPLE, write
 
 TODAY = dt.date(2026, 11, 15)
-
-SAMPLE = """\
-workspace: T0001
-team: Growth
-channel: C0123456        # digest channel
-timezone: Europe/Berlin
-admins: [U0ADMIN1]
-objectives:
-  - title: Make onboarding effortless for new teams
-    owner: U0OWNER1
-    key_results:
-      - title: Raise onboarding completion from 60% to 85%
-        owner: U0OWNER1
-      - title: Cut time to first value from 3 days to 1 day
-        owner: U0OWNER2
-        kind: decrease
-        start: 3
-        target: 1
-        unit: days
-"""
-
-# Every extension of the format, two cycles, and a team without objectives.
-RICH = """\
-- workspace: T0001
-  enterprise: E0001
-  team: Growth
-  channel: C0123456
-  timezone: Europe/Berlin
-  admins: [U0ADMIN1]
-  members: [U0MEMBER1, W0MEMBER2]
-  checkin: {day: monday, time: 09:30}
-  digest: {day: Thu, time: "17:00"}
-  cycle: 2026-Q4
-  objectives:
-    - title: Make onboarding effortless for new teams
-      owner: U0OWNER1
-      description: New teams should see value in their first week.
-      key_results:
-        - title: Raise onboarding completion from 60% to 85%
-          owner: U0OWNER1
-          current: 70.5
-        - title: Cut time to first value from 3 days to 1 day
-          owner: U0OWNER2
-        - title: Keep weekly churn below 2%
-          kind: stay_below
-          target: 2
-          unit: "%"
-          current: 1.5
-    - title: Ship the self-serve plan
-      key_results:
-        - title: Launch the pricing page
-          kind: milestone
-          current: 1
-        - title: Reach 1,200 paying customers
-          owner: U0OWNER2
-- workspace: T0001
-  enterprise: E0001
-  team: Growth
-  channel: C0123456
-  timezone: Europe/Berlin
-  admins: [U0ADMIN1]
-  members: [U0MEMBER1, W0MEMBER2]
-  checkin: {day: monday, time: 09:30}
-  digest: {day: Thu, time: "17:00"}
-  cycle: 2027-Q1
-  objectives:
-    - title: Grow revenue from teams
-      key_results:
-        - title: Grow revenue from $10k to $25k
-        - title: Lower support tickets per team from 12 to 8
-- workspace: T0001
-  enterprise: E0001
-  team: Platform
-  admins: [U0ADMIN2]
-"""
 
 
 @pytest.fixture
@@ -137,13 +54,6 @@ def make_db(databases: Databases) -> Iterator[Callable[[str], Database]]:
 def db(make_db: Callable[[str], Database]) -> Database:
     """One fresh database."""
     return make_db("main")
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    """A file in tmp_path with that text."""
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 def import_text(db: Database, tmp_path: Path, text: str, *, name: str = "okrs.yaml") -> Any:
@@ -178,7 +88,7 @@ def slack_id(session: Session, member_id: int | None) -> str | None:
     return member.slack_user_id if member else None
 
 
-# --- importing ------------------------------------------------------------------------------
+# --- importing ------------------------------------------------------------------------------------
 
 
 def test_the_sample_file_imports_with_prefilled_numbers(db: Database, tmp_path: Path) -> None:
@@ -377,7 +287,8 @@ def test_members_join_and_admins_administer(db: Database, tmp_path: Path) -> Non
 RICH_PEOPLE = "admins: [U0ADMIN1, U0ADMIN2]\nmembers: [U0MEMBER1, U0ADMIN2, U0MEMBER1]"
 
 
-# --- refusing bad files ---------------------------------------------------------------------
+# --- refusing bad files ---------------------------------------------------------------------------
+
 
 BAD = """\
 workspace: T0001
@@ -439,68 +350,11 @@ def test_a_bad_file_reports_every_problem_and_writes_nothing(db: Database, tmp_p
     assert row_counts(db) == before
 
 
-def test_documents_in_a_list_are_named_by_their_index(tmp_path: Path) -> None:
-    listed = f"- {textwrap.indent(SAMPLE, '  ').strip()}\n- workspace: T0001\n  tema: Growth\n"
-
-    with pytest.raises(ImportFileError) as caught:
-        load_documents(write(tmp_path, "okrs.yaml", listed))
-
-    assert caught.value.errors == [
-        "[1].team: Required, but missing",
-        "[1].tema: Unknown key; did you mean 'team'?",
-    ]
-
-
-def test_wrong_types_are_named_in_plain_words(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        "okrs.json",
-        json.dumps(
-            {
-                "workspace": "T0001",
-                "team": 42,
-                "admins": "U0ADMIN1",
-                "objectives": [
-                    "a string",
-                    {"title": "Fine", "key_results": [{"title": "A", "target": True}, "B"]},
-                ],
-            }
-        ),
-    )
-
-    with pytest.raises(ImportFileError) as caught:
-        load_documents(path)
-
-    assert caught.value.errors == [
-        "team: Expected text, got a number (42); put it in quotes",
-        "admins: Expected a list, got text ('U0ADMIN1')",
-        "objectives[0]: Expected a mapping (key: value lines), got text ('a string')",
-        "objectives[1].key_results[0].target: Expected a number, got true/false (true)",
-        "objectives[1].key_results[1]: Expected a mapping (key: value lines), got text ('B')",
-    ]
-
-
-def test_duplicate_titles_are_refused(tmp_path: Path) -> None:
-    text = SAMPLE + SAMPLE.split("objectives:\n", 1)[1].replace("effortless", " EFFORTLESS ")
-
-    with pytest.raises(ImportFileError) as caught:
-        load_documents(write(tmp_path, "okrs.yaml", text))
-
-    assert caught.value.errors == [
-        "objectives[1].title: Same title as objectives[0]; "
-        "titles must differ within a team and cycle"
-    ]
-
-
 def test_import_refuses_documents_built_in_code_that_break_the_rules(db: Database) -> None:
-    document = transfer.TeamDocument(
+    document = TeamDocument(
         workspace="T0001",
         team="Growth",
-        objectives=[
-            transfer.ObjectiveEntry(
-                title="Too thin", key_results=[transfer.KeyResultEntry(title="Do it")]
-            )
-        ],
+        objectives=[ObjectiveEntry(title="Too thin", key_results=[KeyResultEntry(title="Do it")])],
     )
 
     with pytest.raises(ImportFileError) as caught:
@@ -536,78 +390,7 @@ def test_a_database_failure_halfway_writes_nothing(
     assert set(row_counts(db).values()) == {0}
 
 
-@pytest.mark.parametrize(
-    ("name", "text", "expected"),
-    [
-        (
-            "okrs.yaml",
-            "workspace: T0001\nteam: Growth\nobjectives:\n  - title: x\n   owner: U1\n",
-            "line 5, column 4: YAML syntax error: while parsing a block collection: "
-            "expected <block end>, but found '<block mapping start>'",
-        ),
-        (
-            "okrs.yml",
-            "workspace: T0001\nteam: [Growth\nadmins: []\n",
-            "line 3, column 7: YAML syntax error: while parsing a flow sequence: "
-            "expected ',' or ']', but got ':'",
-        ),
-        (
-            "okrs.json",
-            '{\n  "workspace": "T0001",\n  "team": "Growth",,\n}\n',
-            "line 3, column 20: JSON syntax error: Expecting property name enclosed in "
-            "double quotes",
-        ),
-        (
-            "okrs.txt",
-            "workspace: T0001\n\tteam: Growth\n",
-            "line 2, column 1: YAML syntax error: while scanning for the next token: found "
-            "character '\\t' that cannot start any token (YAML indents with spaces, not tabs)",
-        ),
-        (
-            "okrs.yaml",
-            "workspace: T0001\nteam: Growth\nteam: Platform\n",
-            "line 3: The key 'team' appears twice in the same mapping",
-        ),
-        ("okrs.yaml", "  \n", "The file is empty"),
-        ("okrs.yaml", "just text\n", "The file must hold one team"),
-    ],
-)
-def test_unreadable_files_report_where(tmp_path: Path, name: str, text: str, expected: str) -> None:
-    with pytest.raises(ImportFileError) as caught:
-        load_documents(write(tmp_path, name, text))
-
-    (error,) = caught.value.errors
-    assert error.startswith(expected), error
-
-
-def test_a_missing_file_is_an_import_error(tmp_path: Path) -> None:
-    with pytest.raises(ImportFileError) as caught:
-        load_documents(tmp_path / "nope.yaml")
-    assert caught.value.errors == ["The file does not exist"]
-
-
-def test_yaml_is_read_as_people_mean_it(tmp_path: Path) -> None:
-    (document,) = load_documents(
-        write(
-            tmp_path,
-            "okrs.yaml",
-            "workspace: T0001\nteam: No\ncheckin: {day: FRI, time: 10:00}\n",
-        )
-    )
-    assert document.team == "No"
-    assert document.checkin is not None
-    assert (document.checkin.day, document.checkin.time) == (4, dt.time(10, 0))
-    assert document.objectives == []
-
-
-def test_json_and_unknown_extensions_load(tmp_path: Path) -> None:
-    data = yaml.safe_load(SAMPLE)
-    as_json = load_documents(write(tmp_path, "okrs.json", json.dumps(data)))
-    as_other = load_documents(write(tmp_path, "okrs.okr", SAMPLE))
-    assert as_json == as_other == validate_documents(data)
-
-
-# --- exporting ------------------------------------------------------------------------------
+# --- exporting ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])
@@ -735,8 +518,3 @@ def test_csv_has_one_row_per_key_result(db: Database, tmp_path: Path) -> None:
     assert by_title["Launch the pricing page"]["progress"] == "1"
     assert by_title["Reach 1,200 paying customers"]["progress"] == ""  # nothing reported yet
     assert by_title["Reach 1,200 paying customers"]["objective_owner"] == ""
-
-
-def test_an_unknown_format_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown format"):
-        dump_documents([], "xml")  # type: ignore[arg-type]
