@@ -131,13 +131,17 @@ def _unknown_key(loc: tuple[str | int, ...]) -> str:
     return f"unknown key; expected one of {', '.join(known)}"
 
 
-def _content_problems(item: Any) -> list[tuple[tuple[str | int, ...], str]]:
+Loc = tuple[str | int, ...]
+Problems = list[tuple[Loc, str]]
+
+
+def _content_problems(item: Any) -> Problems:
     """The modal's rules, applied to every objective and key result that can be read.
 
     Works on the raw data so that a type error in one entry does not hide the rule
     breaches of the others.
     """
-    problems: list[tuple[tuple[str | int, ...], str]] = []
+    problems: Problems = []
     objectives = item.get("objectives") if isinstance(item, dict) else None
     if not isinstance(objectives, list):
         return problems
@@ -145,53 +149,13 @@ def _content_problems(item: Any) -> list[tuple[tuple[str | int, ...], str]]:
     for index, raw in enumerate(objectives):
         if not isinstance(raw, dict):
             continue
-        where: tuple[str | int, ...] = ("objectives", index)
+        where: Loc = ("objectives", index)
         raw_krs = raw.get("key_results")
         drafts: list[KeyResultDraft | None] = []
         if isinstance(raw_krs, list):
-            kr_titles: dict[str, int] = {}
-            for kr_index, raw_kr in enumerate(raw_krs):
-                try:
-                    entry = KeyResultEntry.model_validate(raw_kr)
-                except ValidationError:
-                    drafts.append(None)  # already reported by the document's validation
-                    continue
-                draft = entry.draft()
-                drafts.append(draft)
-                kr_where = (*where, "key_results", kr_index)
-                for name, problem in key_result_errors(draft).items():
-                    if name == "target" and "target" not in entry.model_fields_set:
-                        problem += (
-                            " No target could be read from the title: add `target:`, or "
-                            "`kind: milestone` for a done-or-not result."
-                        )
-                    problems.append(((*kr_where, name), problem))
-                key = title_key(entry.title)
-                if key and key in kr_titles:
-                    problems.append(
-                        (
-                            (*kr_where, "title"),
-                            f"Same title as key_results[{kr_titles[key]}] of this objective; "
-                            "titles must differ",
-                        )
-                    )
-                kr_titles.setdefault(key, kr_index)
-        title, description = raw.get("title"), raw.get("description")
-        # Stand-ins for unreadable parts: their problems were reported already.
-        stub = KeyResultDraft(title="stand-in", kind=KRKind.milestone)
-        objective = ObjectiveDraft(
-            title=title if isinstance(title, str) else "stand-in",
-            description=description if isinstance(description, str) else "",
-            key_results=[draft or stub for draft in drafts],
-        )
-        for name, problem in objective_errors(objective).items():
-            if name.startswith("key_results."):
-                continue  # checked one by one above, with the file's own hints
-            if name == "key_results" and not isinstance(raw_krs, list):
-                continue
-            if name == "title" and not isinstance(title, str):
-                continue
-            problems.append(((*where, name), problem))
+            drafts = _key_result_problems(raw_krs, where, problems)
+        problems.extend(_objective_problems(raw, drafts, where))
+        title = raw.get("title")
         if isinstance(title, str) and (key := title_key(title)):
             if key in objective_titles:
                 problems.append(
@@ -202,4 +166,67 @@ def _content_problems(item: Any) -> list[tuple[tuple[str | int, ...], str]]:
                     )
                 )
             objective_titles.setdefault(key, index)
+    return problems
+
+
+def _key_result_problems(
+    raw_krs: list[Any], where: Loc, problems: Problems
+) -> list[KeyResultDraft | None]:
+    """Add the rule breaches of an objective's key results; return their drafts.
+
+    A key result that cannot be read has None for a draft: its problems were reported by
+    the document's validation.
+    """
+    drafts: list[KeyResultDraft | None] = []
+    kr_titles: dict[str, int] = {}
+    for kr_index, raw_kr in enumerate(raw_krs):
+        try:
+            entry = KeyResultEntry.model_validate(raw_kr)
+        except ValidationError:
+            drafts.append(None)
+            continue
+        draft = entry.draft()
+        drafts.append(draft)
+        kr_where = (*where, "key_results", kr_index)
+        for name, problem in key_result_errors(draft).items():
+            if name == "target" and "target" not in entry.model_fields_set:
+                problem += (
+                    " No target could be read from the title: add `target:`, or "
+                    "`kind: milestone` for a done-or-not result."
+                )
+            problems.append(((*kr_where, name), problem))
+        key = title_key(entry.title)
+        if key and key in kr_titles:
+            problems.append(
+                (
+                    (*kr_where, "title"),
+                    f"Same title as key_results[{kr_titles[key]}] of this objective; "
+                    "titles must differ",
+                )
+            )
+        kr_titles.setdefault(key, kr_index)
+    return drafts
+
+
+def _objective_problems(
+    raw: dict[str, Any], drafts: list[KeyResultDraft | None], where: Loc
+) -> Problems:
+    """The objective's own rule breaches (its key results are checked one by one)."""
+    title, description, raw_krs = raw.get("title"), raw.get("description"), raw.get("key_results")
+    # Stand-ins for unreadable parts: their problems were reported already.
+    stub = KeyResultDraft(title="stand-in", kind=KRKind.milestone)
+    objective = ObjectiveDraft(
+        title=title if isinstance(title, str) else "stand-in",
+        description=description if isinstance(description, str) else "",
+        key_results=[draft or stub for draft in drafts],
+    )
+    problems: Problems = []
+    for name, problem in objective_errors(objective).items():
+        if name.startswith("key_results."):
+            continue  # checked one by one above, with the file's own hints
+        if name == "key_results" and not isinstance(raw_krs, list):
+            continue
+        if name == "title" and not isinstance(title, str):
+            continue
+        problems.append(((*where, name), problem))
     return problems

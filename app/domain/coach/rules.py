@@ -63,20 +63,28 @@ def _task_finding(reading: Reading) -> Finding | None:
     lead = reading.lead
     if lead is None:
         return None
-    text, shown, verb = reading.text, reading.shown, lead.verb
-
-    if verb in OUTCOME_VERBS:
+    if lead.verb in OUTCOME_VERBS:
         return _task_after_outcome_verb(reading, lead)
-    if verb in TASK_VERBS:
-        if verb == "deploy" and DEPLOY_FREQUENCY_RE.match(text, lead.start):
-            return None  # "Deploy daily with…": a DORA rate, judged as a vanity metric instead
-        if metric_near_number(reading, lead.end) or outcome_clause(reading, lead.end):
-            return None
-        if QUALITY_RATE_RE.search(text, lead.end):
-            return None  # "Resolve 90% of tickets within 24 hours": a service level
-        return task_verb_finding(shown[lead.start : lead.end], verb)
+    if lead.verb in TASK_VERBS:
+        return _task_after_task_verb(reading, lead)
+    return _task_in_noun_phrase(reading, lead)
 
-    # No verb at the start: a noun phrase. Look for a deliverable, done or counted.
+
+def _task_after_task_verb(reading: Reading, lead: Lead) -> Finding | None:
+    """A task verb makes a task, unless a measured outcome comes with it."""
+    text, verb = reading.text, lead.verb
+    if verb == "deploy" and DEPLOY_FREQUENCY_RE.match(text, lead.start):
+        return None  # "Deploy daily with…": a DORA rate, judged as a vanity metric instead
+    if metric_near_number(reading, lead.end) or outcome_clause(reading, lead.end):
+        return None
+    if QUALITY_RATE_RE.search(text, lead.end):
+        return None  # "Resolve 90% of tickets within 24 hours": a service level
+    return task_verb_finding(reading.shown[lead.start : lead.end], verb)
+
+
+def _task_in_noun_phrase(reading: Reading, lead: Lead) -> Finding | None:
+    """No verb at the start: a noun phrase. Look for a deliverable, done or counted."""
+    text, shown = reading.text, reading.shown
     if outcome_clause(reading, lead.start):
         return None
     if metric_near_number(reading, lead.start):
@@ -110,17 +118,22 @@ def _task_finding(reading: Reading) -> Finding | None:
         )
     if reading.measured:
         return None
+    return _unmeasured_deliverable(reading, lead)
+
+
+def _unmeasured_deliverable(reading: Reading, lead: Lead) -> Finding | None:
+    """An unmeasured noun phrase naming a milestone or a deliverable, or None."""
     milestone = milestone_in(reading, lead.start)
     if milestone:
         return milestone_finding(milestone)
-    words = WORD_RE.findall(text, lead.start)
+    words = WORD_RE.findall(reading.text, lead.start)
     # A deliverable's name is a few ordinary words ("Dark mode", "Slack integration").
     short = 0 < len(words) <= 4 and max(map(len, words)) <= 30
     short = short and not set(words) & QUALITY_WORDS
-    if short and not METRIC_RE.search(text) and not any(verb_of(word) for word in words):
+    if short and not METRIC_RE.search(reading.text) and not any(verb_of(w) for w in words):
         return finding(
             Code.task_like,
-            f"Names a deliverable (“{quote(shown[lead.start :])}”), not a result to reach.",
+            f"Names a deliverable (“{quote(reading.shown[lead.start :])}”), not a result to reach.",
             task_suggestion(None),
         )
     return None

@@ -553,16 +553,11 @@ class SandboxShell:
                 for f in fields
                 if state.fill == "all" or (state.fill == "errors" and f.block_id in state.errors)
             ]
+            if todo and not hinted:
+                self.say(FILL_HINT)
+                hinted = True
             try:
-                action: str | int = "submit"
-                if todo:
-                    if not hinted:
-                        self.say(FILL_HINT)
-                        hinted = True
-                    submit_now = self.fill(view, todo)
-                    action = "submit" if submit_now else self.ask(submit, rendering, bool(fields))
-                else:
-                    action = self.ask(submit, rendering, bool(fields))
+                action = self._modal_action(view, todo, submit, rendering, bool(fields))
             except _Cancel:
                 action = "cancel"
             if action == "cancel" or action == "close":
@@ -587,13 +582,31 @@ class SandboxShell:
                 self.show_new()
                 return
             self.show_new()
-            if client_errors:
-                state = _Modal(after, client_errors, fill="errors")
-            elif (after["id"], after["hash"]) == (view["id"], view["hash"]):
-                errors = standin.field_errors(after["id"])
-                state = _Modal(after, errors, fill="errors" if errors else "none")
-            else:
-                state = _Modal(after, standin.field_errors(after["id"]))
+            state = self._after_submit(view, after, client_errors)
+
+    def _modal_action(
+        self,
+        view: dict[str, Any],
+        todo: list[Field],
+        submit: str | None,
+        rendering: Rendering,
+        has_fields: bool,
+    ) -> str | int:
+        """Fill the fields still to do, then ask what to do with the modal."""
+        if todo and self.fill(view, todo):
+            return "submit"
+        return self.ask(submit, rendering, has_fields)
+
+    def _after_submit(
+        self, view: dict[str, Any], after: dict[str, Any], client_errors: dict[str, str]
+    ) -> _Modal:
+        """The modal to deal with next, once the app answered a submission or a click."""
+        if client_errors:
+            return _Modal(after, client_errors, fill="errors")
+        errors = self.world.standin.field_errors(after["id"])
+        if (after["id"], after["hash"]) == (view["id"], view["hash"]):
+            return _Modal(after, errors, fill="errors" if errors else "none")
+        return _Modal(after, errors)
 
     def _close_modal(self, note: str = "  (the modal closed)") -> None:
         if self.world.standin.top_view(self.user) is not None:
@@ -614,44 +627,60 @@ class SandboxShell:
         answers: dict[str, Any] = {}
         submit_now = False
         for item in todo:
-            while True:
-                for choice in option_lines(item, self.width):
-                    self.say(choice)
-                shown = _shorten(current.get(item.block_id, ""), 36)
-                prompt = f"  {item.prompt_label}" + (f" [{shown}]" if shown else "") + ": "
-                try:
-                    line = self._read(prompt, remember=False, complete=self._complete_field(item))
-                except KeyboardInterrupt:
-                    self.say()  # the cursor is still on the prompt's line
-                    raise _Cancel from None
-                if line is None:
-                    raise Quit
-                word = line.strip()
-                if word == ":cancel":
-                    raise _Cancel
-                if word == ":quit":
-                    raise Quit
-                if word == ":submit":
-                    submit_now = True
-                    break
-                if not word:
-                    break
-                if word == ":clear":
-                    answers[item.block_id] = empty_answer(item)
-                    break
-                if word.split(" ")[0] in META_COMMANDS:
-                    self.reject("a modal is open: answer the field, or :cancel to close it")
-                    continue
-                value, problem = parse_answer(item, line, users, channels)
-                if problem is None:
-                    answers[item.block_id] = value
-                    break
-                self.reject(problem)
-            if submit_now:
+            if self._fill_field(item, current, answers, users, channels):
+                submit_now = True
                 break
         if answers:
             self.world.standin.set_view_state(view["id"], build_state(view, answers))
         return submit_now
+
+    def _fill_field(
+        self,
+        item: Field,
+        current: dict[str, str],
+        answers: dict[str, Any],
+        users: dict[str, str],
+        channels: dict[str, str],
+    ) -> bool:
+        """Ask for one field until it is answered, kept or cleared; True on `:submit`."""
+        while True:
+            for choice in option_lines(item, self.width):
+                self.say(choice)
+            shown = _shorten(current.get(item.block_id, ""), 36)
+            prompt = f"  {item.prompt_label}" + (f" [{shown}]" if shown else "") + ": "
+            line = self._field_line(prompt, item)
+            word = line.strip()
+            if word == ":submit":
+                return True
+            if not word:
+                return False
+            if word == ":clear":
+                answers[item.block_id] = empty_answer(item)
+                return False
+            if word.split(" ")[0] in META_COMMANDS:
+                self.reject("a modal is open: answer the field, or :cancel to close it")
+                continue
+            value, problem = parse_answer(item, line, users, channels)
+            if problem is None:
+                answers[item.block_id] = value
+                return False
+            self.reject(problem)
+
+    def _field_line(self, prompt: str, item: Field) -> str:
+        """The line typed for a field; raises _Cancel or Quit when the person leaves."""
+        try:
+            line = self._read(prompt, remember=False, complete=self._complete_field(item))
+        except KeyboardInterrupt:
+            self.say()  # the cursor is still on the prompt's line
+            raise _Cancel from None
+        if line is None:
+            raise Quit
+        word = line.strip()
+        if word == ":cancel":
+            raise _Cancel
+        if word == ":quit":
+            raise Quit
+        return line
 
     def ask(self, submit: str | None, rendering: Rendering, has_fields: bool) -> str | int:
         """What to do with the filled modal: submit, edit, cancel, close or click [n]."""
