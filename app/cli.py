@@ -92,7 +92,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             assert settings.slack_app_token is not None
-            SocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value()).connect()
+            handler = SocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
+            handler.connect()  # type: ignore[no-untyped-call]
             logger.info("Connected over Socket Mode; health checks on %s/healthz", server.url)
         else:
             logger.info("Serving Slack requests on %s/slack/events", server.url)

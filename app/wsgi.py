@@ -8,9 +8,10 @@ import sys
 from app.logs import configure_logging
 from app.runtime import build_runtime
 from app.settings import MissingSettingError, Settings
+from app.web import OkrbotWSGI
 
 
-def _build():  # type: ignore[no-untyped-def]
+def _build() -> OkrbotWSGI:
     settings = Settings()
     configure_logging(
         settings.log_level, secrets=settings.secrets(), json_lines=settings.log_format == "json"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.digest import Digest, KeyResultLine, ObjectiveLine
+from app.domain.okrs import KeyResultSnapshot
 from app.domain.progress import percent, progress_bar
 from app.slack.blocks import Block, context, divider, escape, header, message, section
 from app.slack.limits import MESSAGE_BLOCKS_MAX, SECTION_TEXT_MAX
@@ -72,7 +73,7 @@ def _objective_blocks(line: ObjectiveLine, expected: float) -> list[Block]:
 def _summary(digest: Digest) -> str:
     lines = [f"• *{digest.updated} of {digest.total}* key results updated this week."]
 
-    def named(krs: tuple, label: str) -> None:
+    def named(krs: tuple[KeyResultSnapshot, ...], label: str) -> None:
         # Whole items only, so a long list never cuts through an escape or a mention.
         if not krs:
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,10 +168,11 @@ def _pick_option(field: Field, word: str) -> Option | str:
     if word.isdigit() and 1 <= int(word) <= len(field.options):
         return field.options[int(word) - 1]
     folded = word.casefold().lstrip("@#")
-    for test in (
+    tests: tuple[Callable[[Option], bool], ...] = (
         lambda o: o.label.casefold() == folded or _plain(o.label) == folded,
         lambda o: o.value.casefold() == folded,
-    ):
+    )
+    for test in tests:
         exact = [o for o in field.options if test(o)]
         if len(exact) == 1:
             return exact[0]
