@@ -92,7 +92,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             assert settings.slack_app_token is not None
-            SocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value()).connect()
+            handler = SocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
+            handler.connect()  # type: ignore[no-untyped-call]
             logger.info("Connected over Socket Mode; health checks on %s/healthz", server.url)
         else:
             logger.info("Serving Slack requests on %s/slack/events", server.url)
@@ -106,7 +107,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the scripted walk-through against the local Slack stand-in."""
-    from app.demo import run_demo
+    from app.tryout.demo import run_demo
 
     run_demo(out=sys.stdout, database_url=args.database_url)
     return 0
@@ -114,7 +115,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """Try the bot in the terminal: the real app and the local Slack stand-in, interactively."""
-    from app.sandbox import parse_start, run_sandbox
+    from app.tryout.sandbox import parse_start, run_sandbox
 
     try:
         start = parse_start(args.start) if args.start else None
@@ -154,7 +155,9 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import teams and OKRs from a YAML or JSON file."""
-    from app.store.transfer import ImportFileError, import_documents, load_documents
+    from app.transfer.files import load_documents
+    from app.transfer.schema import ImportFileError
+    from app.usecases.transfer import import_documents
 
     settings = _settings()
     _logging(settings)
@@ -182,7 +185,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export teams and OKRs as JSON, YAML or CSV."""
-    from app.store.transfer import dump_documents, export_documents
+    from app.transfer.files import dump_documents
+    from app.usecases.transfer import export_documents
 
     settings = _settings()
     _logging(settings)

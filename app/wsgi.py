@@ -19,7 +19,7 @@ def _build() -> OkrbotWSGI:
     try:
         return build_runtime(settings).wsgi
     except MissingSettingError as missing:
-        print(f"okrbot: {missing}", file=sys.stderr)
+        sys.stderr.write(f"okrbot: {missing}\n")
         raise SystemExit(2) from None
 
 

@@ -17,7 +17,7 @@ from app.db.migrate import ensure_schema
 from app.runtime import Runtime, build_runtime
 from app.server import LocalServer
 from app.settings import Settings
-from app.standin import SlackDriver, SlackStandIn
+from app.tryout.standin import SlackDriver, SlackStandIn
 from tests.databases import (
     URL_VARIABLE,
     Databases,

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from app.slack import ids
-from app.standin import SlackDriver
+from app.tryout.standin import SlackDriver
 from tests.conftest import ALICE
 
 ROOT = Path(__file__).resolve().parents[1]

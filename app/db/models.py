@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum, StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -28,7 +29,7 @@ def _enum(enum_cls: type[Enum]) -> sa.Enum:
     )
 
 
-def _workspace_fk() -> int:
+def _workspace_fk() -> Any:
     return Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
 
 

@@ -466,6 +466,16 @@ def parse_key_result(text: str) -> ParsedTarget:
         scaled = float(base.value * verbs.factor) if verbs.factor else None
         return ParsedTarget(change_kind, float(base.value), scaled, _unit_name(base.unit))
 
+    bounded = _parse_bounds(numbers, skeleton, verbs)
+    if bounded is not None:
+        return bounded
+    if len(numbers) == 1:
+        return _parse_one_number(numbers[0], verbs, change_kind)
+    return ParsedTarget(change_kind, None, None, "")
+
+
+def _parse_bounds(numbers: list[_Number], skeleton: str, verbs: _Verbs) -> ParsedTarget | None:
+    """Sentences with "above/below X" (or "X+"); None when there is no such bound."""
     bounds: dict[int, bool] = {}  # number index → True for "above", False for "below"
     conflicting = False
     for above, pattern in ((True, _ABOVE_RE), (False, _BELOW_RE)):
@@ -477,24 +487,24 @@ def parse_key_result(text: str) -> ParsedTarget:
             conflicting |= not bounds.setdefault(index, True)
     if conflicting or len(bounds) > 1:
         return _NOTHING  # "NPS above 40 and churn below 2%": two key results in one
-    if bounds:
-        ((index, above),) = bounds.items()
-        target = numbers[index]
-        kind = _kind_with_bound(above, verbs)
-        return ParsedTarget(kind, None, float(target.value), _unit_name(target.unit))
+    if not bounds:
+        return None
+    ((index, above),) = bounds.items()
+    target = numbers[index]
+    kind = _kind_with_bound(above, verbs)
+    return ParsedTarget(kind, None, float(target.value), _unit_name(target.unit))
 
-    if len(numbers) == 1:
-        number = numbers[0]
-        value, unit = float(number.value), _unit_name(number.unit)
-        if verbs.reach or not (verbs.direction or verbs.keep):
-            # "Reach 1,200 customers", "Hire 3 SREs": a count to get up to.
-            return ParsedTarget(KRKind.increase, None, value, unit)
-        if not verbs.direction:
-            # "Maintain 99.9% uptime": a level to hold, but above or below is unclear.
-            return ParsedTarget(None, None, value, unit)
-        # "Increase revenue 20%", "cut costs 3x": more likely a change than a target.
-        return ParsedTarget(change_kind, None, None, "")
 
+def _parse_one_number(number: _Number, verbs: _Verbs, change_kind: KRKind | None) -> ParsedTarget:
+    """Sentences with a single number and no from, to or bound."""
+    value, unit = float(number.value), _unit_name(number.unit)
+    if verbs.reach or not (verbs.direction or verbs.keep):
+        # "Reach 1,200 customers", "Hire 3 SREs": a count to get up to.
+        return ParsedTarget(KRKind.increase, None, value, unit)
+    if not verbs.direction:
+        # "Maintain 99.9% uptime": a level to hold, but above or below is unclear.
+        return ParsedTarget(None, None, value, unit)
+    # "Increase revenue 20%", "cut costs 3x": more likely a change than a target.
     return ParsedTarget(change_kind, None, None, "")
 
 

@@ -201,7 +201,7 @@ class TokenRotation:
                 return latest
             if time.monotonic() > deadline:
                 raise SlackTokenRotationError(
-                    SlackApiError(
+                    SlackApiError(  # type: ignore[no-untyped-call]
                         "timed out waiting for another process to rotate the tokens",
                         {"ok": False, "error": "rotation_timeout"},
                     )

@@ -341,15 +341,7 @@ class _Checker:
         if kind in INPUT_ELEMENT_TYPES:
             self.optional_text(element, "placeholder", path, PLACEHOLDER_MAX, plain_only=True)
         if kind == "button":
-            self.optional_text(
-                element, "text", path, BUTTON_TEXT_MAX, required=True, plain_only=True
-            )
-            self.string(element, "value", path, BUTTON_VALUE_MAX)
-            self.string(element, "url", path, BUTTON_URL_MAX)
-            self.string(element, "accessibility_label", path, BUTTON_ACCESSIBILITY_LABEL_MAX)
-            style = element.get("style")
-            if style is not None and style not in ("primary", "danger"):
-                self.add([*path, "style"], f"must be primary or danger, got {style!r}")
+            self._button(element, path)
         elif kind in STATIC_SELECT_TYPES:
             self._static_select(element, path)
         elif kind == "overflow":
@@ -361,6 +353,15 @@ class _Checker:
         elif kind == "plain_text_input":
             self._length_bound(element, "min_length", path, 0)
             self._length_bound(element, "max_length", path, 1)
+
+    def _button(self, element: Mapping[str, Any], path: Sequence[PathPart]) -> None:
+        self.optional_text(element, "text", path, BUTTON_TEXT_MAX, required=True, plain_only=True)
+        self.string(element, "value", path, BUTTON_VALUE_MAX)
+        self.string(element, "url", path, BUTTON_URL_MAX)
+        self.string(element, "accessibility_label", path, BUTTON_ACCESSIBILITY_LABEL_MAX)
+        style = element.get("style")
+        if style is not None and style not in ("primary", "danger"):
+            self.add([*path, "style"], f"must be primary or danger, got {style!r}")
 
     def _static_select(self, element: Mapping[str, Any], path: Sequence[PathPart]) -> None:
         has_options = element.get("options") is not None
@@ -439,26 +440,11 @@ class _Checker:
             self.image_element(block, path)
             self.optional_text(block, "title", path, IMAGE_TITLE_MAX, plain_only=True)
         elif kind == "actions":
-            elements = self.list_of(block, "elements", path, required=True)
-            if elements is not None:
-                if not elements:
-                    self.add([*path, "elements"], "must not be empty")
-                if len(elements) > ACTIONS_ELEMENTS_MAX:
-                    self.add([*path, "elements"], _too_many(len(elements), ACTIONS_ELEMENTS_MAX))
-                for i, element in enumerate(elements):
-                    self.element(element, [*path, "elements", i])
+            self._actions(block, path)
         elif kind == "context":
             self._context(block, path)
         elif kind == "input":
-            self.optional_text(
-                block, "label", path, INPUT_LABEL_MAX, required=True, plain_only=True
-            )
-            self.optional_text(block, "hint", path, INPUT_HINT_MAX, plain_only=True)
-            element = block.get("element")
-            if element is None:
-                self.add([*path, "element"], "is required")
-            else:
-                self.element(element, [*path, "element"])
+            self._input(block, path)
         elif kind == "rich_text":
             self.list_of(block, "elements", path, required=True)
         elif kind == "markdown":
@@ -477,6 +463,26 @@ class _Checker:
         accessory = block.get("accessory")
         if accessory is not None:
             self.element(accessory, [*path, "accessory"])
+
+    def _actions(self, block: Mapping[str, Any], path: Sequence[PathPart]) -> None:
+        elements = self.list_of(block, "elements", path, required=True)
+        if elements is None:
+            return
+        if not elements:
+            self.add([*path, "elements"], "must not be empty")
+        if len(elements) > ACTIONS_ELEMENTS_MAX:
+            self.add([*path, "elements"], _too_many(len(elements), ACTIONS_ELEMENTS_MAX))
+        for i, element in enumerate(elements):
+            self.element(element, [*path, "elements", i])
+
+    def _input(self, block: Mapping[str, Any], path: Sequence[PathPart]) -> None:
+        self.optional_text(block, "label", path, INPUT_LABEL_MAX, required=True, plain_only=True)
+        self.optional_text(block, "hint", path, INPUT_HINT_MAX, plain_only=True)
+        element = block.get("element")
+        if element is None:
+            self.add([*path, "element"], "is required")
+        else:
+            self.element(element, [*path, "element"])
 
     def _context(self, block: Mapping[str, Any], path: Sequence[PathPart]) -> None:
         elements = self.list_of(block, "elements", path, required=True)

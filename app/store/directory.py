@@ -251,3 +251,30 @@ def update_team(session: Session, *, team: Team, settings: TeamSettings) -> Team
     session.add(team)
     session.flush()
     return team
+
+
+def workspaces(session: Session, *, slack_team_id: str | None = None) -> list[Workspace]:
+    """Every workspace (or only those with this Slack id), by Slack id and enterprise id."""
+    query = select(Workspace).order_by(col(Workspace.slack_team_id), col(Workspace.enterprise_id))
+    if slack_team_id:
+        query = query.where(Workspace.slack_team_id == slack_team_id)
+    return list(session.exec(query).all())
+
+
+def slack_user_id_of(session: Session, member_id: int | None) -> str | None:
+    """The Slack user id of a member row, or None for no member."""
+    if member_id is None:
+        return None
+    member = session.get(Member, member_id)
+    return member.slack_user_id if member else None
+
+
+def team_people(session: Session, *, team: Team) -> list[tuple[str, bool]]:
+    """The team's members as (Slack user id, is admin), by Slack user id."""
+    rows = session.exec(
+        select(Member.slack_user_id, TeamMembership.is_admin)
+        .join(TeamMembership, col(TeamMembership.member_id) == col(Member.id))
+        .where(TeamMembership.team_id == team.id)
+        .order_by(col(Member.slack_user_id))
+    ).all()
+    return [(slack_user_id, is_admin) for slack_user_id, is_admin in rows]

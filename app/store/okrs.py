@@ -315,3 +315,37 @@ def teams_of_owner(session: Session, *, workspace_id: int, member_id: int) -> li
             .order_by(col(Team.name_key))
         ).all()
     )
+
+
+def key_results_of(session: Session, *, objective: Objective) -> list[KeyResult]:
+    """An objective's active key results, in order."""
+    return list(
+        session.exec(
+            select(KeyResult)
+            .where(
+                KeyResult.workspace_id == objective.workspace_id,
+                KeyResult.objective_id == objective.id,
+                KeyResult.status == Status.active,
+            )
+            .order_by(col(KeyResult.position), col(KeyResult.id))
+        ).all()
+    )
+
+
+def cycles_with_objectives(session: Session, *, team: Team) -> list[Cycle]:
+    """The cycles in which the team has active objectives, oldest first."""
+    return list(
+        session.exec(
+            select(Cycle)
+            .where(
+                col(Cycle.id).in_(
+                    select(Objective.cycle_id).where(
+                        Objective.workspace_id == team.workspace_id,
+                        Objective.team_id == team.id,
+                        Objective.status == Status.active,
+                    )
+                )
+            )
+            .order_by(col(Cycle.start_date), col(Cycle.label))
+        ).all()
+    )

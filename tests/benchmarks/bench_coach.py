@@ -33,12 +33,8 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # run as a script: make `tests.coach` importable
 
-from app.domain.coach import (  # noqa: E402
-    Code,
-    _check_key_result,
-    check_key_result,
-    check_objective,
-)
+from app.domain.coach import Code, check_key_result, check_objective  # noqa: E402
+from app.domain.coach.rules import _check_key_result  # noqa: E402
 from tests.coach.dataset import (  # noqa: E402
     KeyResultCase,
     load_key_results,

@@ -105,8 +105,8 @@ from app.db.models import (
     TeamMembership,
     Workspace,
 )
-from app.domain import coach
 from app.domain.checkins import WeekReport
+from app.domain.coach import rules as coach_rules
 from app.domain.cycles import quarter_span
 from app.domain.digest import Digest, build_digest
 from app.domain.okrs import KeyResultSnapshot, ObjectiveSnapshot
@@ -115,9 +115,9 @@ from app.domain.schedule import iso_period
 from app.domain.types import Confidence, KRKind
 from app.slack.limits import message_errors
 from app.slack.views.digest import build_digest_messages
-from app.standin.server import SlackStandIn
 from app.store.checkins import weekly_reports
 from app.store.okrs import find_cycle, team_okrs
+from app.tryout.standin.server import SlackStandIn
 from app.usecases.digests import team_digest
 
 TIMEZONE = "Europe/Berlin"
@@ -537,13 +537,13 @@ def pure_digest(team: TeamData) -> Digest:
 
 def clear_coach_memo() -> None:
     """Forget the quality coach's cached checks (what a freshly started process has)."""
-    coach._cached_key_result.cache_clear()
-    coach._cached_objective.cache_clear()
+    coach_rules._cached_key_result.cache_clear()
+    coach_rules._cached_objective.cache_clear()
 
 
 def coach_hits_misses() -> tuple[int, int]:
     """The coach memo's key result hits and misses so far."""
-    info = coach._cached_key_result.cache_info()
+    info = coach_rules._cached_key_result.cache_info()
     return info.hits, info.misses
 
 
@@ -1003,7 +1003,7 @@ def section_pure(teams: Sequence[TeamData], runs: int, rounds: int) -> PureResul
         f"best {min(cold_totals):.3f} s"
     )
     distinct = len({kr.title for t in teams for kr in t.key_results})
-    info = coach._cached_key_result.cache_info()
+    info = coach_rules._cached_key_result.cache_info()
     print(
         f"distinct key result titles: {distinct:,} (the memo holds {info.maxsize:,}); "
         f"one team has {len(team.key_results)}"
@@ -1565,7 +1565,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"digest of {NOW.isoformat()} ({TODAY:%A %Y-%m-%d} 16:00 in {TIMEZONE}), cycle "
         f"{CYCLE.label} ({PERIODS[0]}..{PERIODS[-1]}); app from "
-        f"{Path(coach.__file__).resolve().parents[1]}; Python {sys.version.split()[0]}, "
+        f"{Path(coach_rules.__file__).resolve().parents[2]}; Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} CPUs",
         flush=True,
     )

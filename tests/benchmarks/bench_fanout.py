@@ -77,7 +77,7 @@ from app.db.migrate import ensure_schema
 from app.db.models import Cycle, KeyResult, Member, Objective, Team, TeamMembership, Workspace
 from app.domain.cycles import quarter_of
 from app.slack import ids
-from app.standin.server import SlackStandIn
+from app.tryout.standin.server import SlackStandIn
 
 TIMEZONE = "Europe/Berlin"
 DEFAULT_NOW = "2026-11-20T09:00:00+00:00"  # Friday, 10:00 in Berlin: the check-in slot

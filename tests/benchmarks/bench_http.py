@@ -67,7 +67,7 @@ from harness import (
 from seed import DB_TWEAKS, SeedInfo, seeded_copy
 
 import app
-from app.standin import SlackStandIn
+from app.tryout.standin import SlackStandIn
 
 # The options of the Procfile's web: line, with 2 workers: what a deployment runs.
 DEFAULT_GUNICORN = harness.procfile_web_options(2)

@@ -86,7 +86,7 @@ from app.db.models import Team
 from app.domain.cycles import current_period, today_in
 from app.slack import ids
 from app.slack.views.checkin import build_checkin_modal
-from app.standin.driver import build_state
+from app.tryout.standin.driver import build_state
 from app.usecases.checkins import checkin_lines, cycle_id_for
 
 # The options of the Procfile's web: line, with 4 workers: what a deployment runs.

@@ -45,8 +45,8 @@ from app.logs import configure_logging
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings
 from app.slack.views.okr_list import BuiltList, build_okr_list_messages
-from app.standin import SlackStandIn
 from app.store import listing
+from app.tryout.standin import SlackStandIn
 
 
 def signed_environs(seed: SeedInfo, sink: ResponseSink, text: str) -> list[dict[str, Any]]:

@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from app.standin import SlackStandIn
+from app.tryout.standin import SlackStandIn
 
 
 class CountingStandIn(SlackStandIn):

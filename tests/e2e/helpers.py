@@ -9,7 +9,7 @@ from typing import Any
 
 from app.runtime import Runtime
 from app.slack import ids
-from app.standin import SlackDriver
+from app.tryout.standin import SlackDriver
 from app.usecases.services import Services
 
 

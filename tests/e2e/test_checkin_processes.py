@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from app.clock import CRASH_POINTS
 from app.db.models import Delivery, DeliveryStatus
-from app.standin import SlackDriver
+from app.tryout.standin import SlackDriver
 from tests.conftest import ALICE, BOB, BOT_TOKEN, CAROL
 from tests.e2e.helpers import create_objective, create_team
 

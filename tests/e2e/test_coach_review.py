@@ -6,8 +6,8 @@ from sqlmodel import select
 
 from app.db.models import KeyResult, Objective
 from app.slack import ids
-from app.standin import SlackDriver
-from app.standin.driver import build_state
+from app.tryout.standin import SlackDriver
+from app.tryout.standin.driver import build_state
 from tests.conftest import ALICE
 from tests.e2e.helpers import all_text, create_objective, create_team
 

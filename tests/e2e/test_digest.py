@@ -10,7 +10,7 @@ from app.clock.dispatch import Dispatcher
 from app.slack import ids
 from app.slack.app_factory import create_web_client
 from app.slack.outbound import SlackMessenger
-from app.standin import SlackDriver
+from app.tryout.standin import SlackDriver
 from tests.conftest import ALICE, BOB, BOT_TOKEN, GROWTH_CHANNEL
 from tests.e2e.helpers import all_text, create_objective, create_team
 

@@ -7,7 +7,7 @@ from sqlmodel import select
 from app.db.models import KeyResult, Objective
 from app.domain.types import Status
 from app.slack import ids
-from app.standin import SlackDriver
+from app.tryout.standin import SlackDriver
 from tests.conftest import ALICE, BOB, CAROL, SIGNING_SECRET
 from tests.e2e.helpers import all_text, create_objective, create_team
 

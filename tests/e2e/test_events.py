@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.db import Database
 from app.db.platform import PROCESSED_EVENT_TTL, ProcessedEvent, forget_processed_events
 from app.slack.listeners.lifecycle import once_per_event
-from app.standin import SlackDriver, SlackStandIn
+from app.tryout.standin import SlackDriver, SlackStandIn
 from app.usecases.services import Services
 from tests.conftest import ALICE, FixedClock
 

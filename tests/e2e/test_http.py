@@ -17,7 +17,7 @@ import pytest
 
 from app.db.engine import create_db_engine
 from app.db.migrate import current_revision, head_revision
-from app.standin import SlackDriver
+from app.tryout.standin import SlackDriver
 from tests.conftest import ALICE, BOT_TOKEN, SIGNING_SECRET
 from tests.databases import Databases
 

@@ -26,8 +26,9 @@ from app.logs import configure_logging
 from app.runtime import Runtime, build_runtime
 from app.server import LocalServer
 from app.settings import Settings
-from app.standin import SlackDriver, SlackStandIn
-from app.store.transfer import import_documents, validate_documents
+from app.transfer.validation import validate_documents
+from app.tryout.standin import SlackDriver, SlackStandIn
+from app.usecases.transfer import import_documents
 from tests.conftest import ALICE, SIGNING_SECRET, FixedClock
 
 CLIENT_ID = "1111.2222"

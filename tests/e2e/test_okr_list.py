@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.domain.checkins import CheckInEntry
 from app.slack import ids
 from app.slack.limits import message_errors
-from app.standin import SlackDriver
+from app.tryout.standin import SlackDriver
 from tests.conftest import ALICE, BOB, CAROL
 from tests.e2e.helpers import all_text, create_objective, create_team, heard_by
 

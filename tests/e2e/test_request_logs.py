@@ -13,7 +13,7 @@ import pytest
 from app.logs import configure_logging
 from app.runtime import Runtime
 from app.server import LocalServer
-from app.standin import SlackDriver
+from app.tryout.standin import SlackDriver
 from tests.conftest import ALICE, BOT_TOKEN, SIGNING_SECRET
 
 

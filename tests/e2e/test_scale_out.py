@@ -28,8 +28,9 @@ from app.db import Database
 from app.db.models import Team
 from app.domain.cycles import quarter_of
 from app.slack import ids
-from app.standin import SlackDriver, SlackStandIn
-from app.store.transfer import import_documents, validate_documents
+from app.transfer.validation import validate_documents
+from app.tryout.standin import SlackDriver, SlackStandIn
+from app.usecases.transfer import import_documents
 from tests.conftest import ALICE, BOB, BOT_TOKEN, CAROL, GROWTH_CHANNEL, SIGNING_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -19,7 +19,7 @@ from app.clock.outbound import (
 from app.domain.digest import Digest
 from app.slack.install import NotInstalledError
 from app.slack.outbound import SlackMessenger
-from app.standin import SlackStandIn
+from app.tryout.standin import SlackStandIn
 from tests.conftest import ALICE, BOT_TOKEN, GROWTH_CHANNEL
 
 PROMPT = CheckInPrompt(team_id=1, team_name="Growth", period="2026-W47", lines=())

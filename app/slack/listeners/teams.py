@@ -97,6 +97,39 @@ def handle_team_pick(
     ack(response_action="update", view=view_out)
 
 
+def _weekday(values: dict[str, Any], block_id: str, default: int, errors: dict[str, str]) -> int:
+    raw = state_value(values, block_id)
+    if raw is None:
+        return default
+    if raw.isdigit() and 0 <= int(raw) <= 6:
+        return int(raw)
+    errors[block_id] = "Choose a day from the list."
+    return default
+
+
+def _clock_time(
+    values: dict[str, Any], block_id: str, default: dt.time, errors: dict[str, str]
+) -> dt.time:
+    raw = state_value(values, block_id)
+    if raw is None:
+        return default
+    try:
+        return dt.time.fromisoformat(raw)
+    except ValueError:
+        errors[block_id] = "Choose a time like 10:00."
+        return default
+
+
+def _count(values: dict[str, Any], block_id: str, default: int, errors: dict[str, str]) -> int:
+    raw = state_value(values, block_id)
+    if raw is None:
+        return default
+    if raw.isdigit() and 1 <= int(raw) <= COUNT_MAX:
+        return int(raw)
+    errors[block_id] = "Choose a number from the list."
+    return default
+
+
 def _read_team_settings(values: dict[str, Any], errors: dict[str, str]) -> TeamSettings:
     name = state_value(values, ids.BLOCK_TEAM_NAME) or ""
     if problem := title_errors(name, limit=TEAM_NAME_MAX, what="team"):
@@ -111,48 +144,19 @@ def _read_team_settings(values: dict[str, Any], errors: dict[str, str]) -> TeamS
         errors[ids.BLOCK_TEAM_TIMEZONE] = (
             f"“{timezone}” is not a time zone I know. Use a name like Europe/Berlin."
         )
-
-    def weekday(block_id: str, default: int) -> int:
-        raw = state_value(values, block_id)
-        if raw is None:
-            return default
-        if raw.isdigit() and 0 <= int(raw) <= 6:
-            return int(raw)
-        errors[block_id] = "Choose a day from the list."
-        return default
-
-    def clock_time(block_id: str, default: dt.time) -> dt.time:
-        raw = state_value(values, block_id)
-        if raw is None:
-            return default
-        try:
-            return dt.time.fromisoformat(raw)
-        except ValueError:
-            errors[block_id] = "Choose a time like 10:00."
-            return default
-
-    def count(block_id: str, default: int) -> int:
-        raw = state_value(values, block_id)
-        if raw is None:
-            return default
-        if raw.isdigit() and 1 <= int(raw) <= COUNT_MAX:
-            return int(raw)
-        errors[block_id] = "Choose a number from the list."
-        return default
-
-    fewest = count(ids.BLOCK_TEAM_MIN_KEY_RESULTS, 2)
-    most = count(ids.BLOCK_TEAM_MAX_KEY_RESULTS, 4)
+    fewest = _count(values, ids.BLOCK_TEAM_MIN_KEY_RESULTS, 2, errors)
+    most = _count(values, ids.BLOCK_TEAM_MAX_KEY_RESULTS, 4, errors)
     if fewest > most:
         errors[ids.BLOCK_TEAM_MAX_KEY_RESULTS] = f"Choose at least {fewest}, the fewest above."
     return TeamSettings(
         name=" ".join(name.split()),
         digest_channel=channel,
         timezone=timezone,
-        checkin_weekday=weekday(ids.BLOCK_TEAM_CHECKIN_DAY, 4),
-        checkin_time=clock_time(ids.BLOCK_TEAM_CHECKIN_TIME, dt.time(10, 0)),
-        digest_weekday=weekday(ids.BLOCK_TEAM_DIGEST_DAY, 4),
-        digest_time=clock_time(ids.BLOCK_TEAM_DIGEST_TIME, dt.time(16, 0)),
-        max_objectives=count(ids.BLOCK_TEAM_MAX_OBJECTIVES, 3),
+        checkin_weekday=_weekday(values, ids.BLOCK_TEAM_CHECKIN_DAY, 4, errors),
+        checkin_time=_clock_time(values, ids.BLOCK_TEAM_CHECKIN_TIME, dt.time(10, 0), errors),
+        digest_weekday=_weekday(values, ids.BLOCK_TEAM_DIGEST_DAY, 4, errors),
+        digest_time=_clock_time(values, ids.BLOCK_TEAM_DIGEST_TIME, dt.time(16, 0), errors),
+        max_objectives=_count(values, ids.BLOCK_TEAM_MAX_OBJECTIVES, 3, errors),
         min_key_results=fewest,
         max_key_results=most,
     )
