@@ -18,6 +18,9 @@ from app.sandbox.world import SandboxWorld, checkpoints
 from app.slack.app_factory import create_web_client
 from tests.sandbox.conftest import START
 
+# The sandbox serves the real app and the stand-in over HTTP: not in the fast loop.
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[SandboxWorld]:
