@@ -73,6 +73,26 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", names, ids=names, indirect=True)
 
 
+E2E_DIR = Path(__file__).parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`pytest -m "not e2e"` is the fast loop; these tests are `e2e`: everything in
+    tests/e2e/, every test that serves the app over HTTP, and the PostgreSQL run of every
+    database test (a database copied per test and a server session: about twice the cost of
+    the SQLite run; both run in the whole suite). Elsewhere, tests that start processes or
+    servers (the stand-in's own tests, the sandbox, the demo) are marked where they are
+    written; one that only makes an API call or two to the `standin` fixture stays."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if (
+            item.path.is_relative_to(E2E_DIR)
+            or "app_server" in getattr(item, "fixturenames", ())
+            or (callspec is not None and callspec.params.get("backend") == "postgresql")
+        ):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
     """The database backend this test runs on (see `pytest_generate_tests`)."""

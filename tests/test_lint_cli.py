@@ -65,6 +65,7 @@ def test_odd_inputs_never_fail(text: str, capsys) -> None:
     assert _records(capsys.readouterr().out)[0]["text"] == text
 
 
+@pytest.mark.e2e
 def test_the_installed_command_reads_stdin_and_exits_0() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "app", "lint", "--json"],

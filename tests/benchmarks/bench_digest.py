@@ -7,6 +7,7 @@ renders in ≤ 150 ms; the clock process's peak RSS with 500 teams is reported.
     .venv/bin/python tests/benchmarks/bench_digest.py                 # about 2 minutes
     .venv/bin/python tests/benchmarks/bench_digest.py --skip-tick     # sections 1-3, ~50 s
     .venv/bin/python tests/benchmarks/bench_digest.py --teams 100 --baseline-teams 10
+    .venv/bin/python tests/benchmarks/bench_digest.py --smoke       # 2 teams, one run of each
 
 The data: `--teams` teams (500) in Europe/Berlin, each with 12 objectives of 4 key results
 (mixed kinds: increase, decrease, stay above/below, milestones; units %, $, €, ms, hours...;
@@ -59,7 +60,8 @@ Times are wall-clock (`time.perf_counter`) with the garbage collector on, as in 
 Everything listens on 127.0.0.1 only; the work directory (databases, the tick's output) is
 removed and the tick process killed on exit, Ctrl-C and SIGTERM included (`--keep` keeps the
 directory). The exit status is non-zero only when the harness fails, never for a missed
-target: that is printed.
+target: that is printed. `--smoke` (2 teams, 2 runs, 1 round, 1 chart, no baseline tick)
+is what the suite runs so the script keeps working (`tests/test_benchmarks_smoke.py`).
 """
 
 from __future__ import annotations
@@ -1558,7 +1560,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--skip-tick", action="store_true", help="skip section 4")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: does it still run?")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.teams, args.runs, args.rounds, args.chart_runs = 2, 2, 1, 1
+        args.baseline_teams = 0
     if min(args.teams, args.runs, args.rounds, args.chart_runs) < 1:
         parser.error("need at least one team, run, round and chart run")
     signal.signal(signal.SIGTERM, _terminate)

@@ -35,6 +35,7 @@ about 4.5 minutes, plus about 30 seconds for the baseline. Quicker settings:
     .venv/bin/python tests/benchmarks/bench_fanout.py --owners 1000 --limit 50   # ~30 s
     .venv/bin/python tests/benchmarks/bench_fanout.py --owners 200 --teams 20 --limit 50
     .venv/bin/python tests/benchmarks/bench_fanout.py                            # ~5 min
+    .venv/bin/python tests/benchmarks/bench_fanout.py --smoke   # 4 owners, no baseline
 
 Other options: `--baseline-fraction 0` skips the baseline; `--client-rate R` paces the
 dispatcher at R posts/s instead of the limit (what-if: a misconfigured or second process);
@@ -44,6 +45,8 @@ directory (database, the tick's stdout/stderr) and prints where it is.
 Everything listens on 127.0.0.1 only; the tick process is killed and the stand-in stopped on
 exit, Ctrl-C included. The exit status is non-zero only when the harness itself fails (the
 tick crashed or timed out, nothing seeded...), never for a missed target: that is reported.
+`--smoke` (4 owners in 2 teams at 100/s, no baseline) is what the suite runs so the script
+keeps working (`tests/test_benchmarks_smoke.py`).
 """
 
 from __future__ import annotations
@@ -771,7 +774,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--now", default=DEFAULT_NOW, help=f"the tick's instant ({DEFAULT_NOW})")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: does it still run?")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.owners, args.teams, args.limit, args.baseline_fraction = 4, 2, 100.0, 0.0
     if args.owners < 1 or args.teams < 1 or args.owners < args.teams or args.limit <= 0:
         parser.error("need owners ≥ teams ≥ 1 and a positive limit")
     now = _parse_now(args.now)

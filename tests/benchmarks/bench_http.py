@@ -22,6 +22,10 @@ What it does (see tests/benchmarks/README.md for the options and how to read the
 5. Times `okrbot serve` from launch to its first `200` on `/healthz`, on an empty and on
    the seeded database.
 
+`--smoke` (one gunicorn worker per server, 2 clients for 0.4 s per row, one start-up run,
+no one-client table) is what the suite runs so the script keeps working
+(`tests/test_benchmarks_smoke.py`).
+
 Everything it starts is stopped on exit, Ctrl-C included. Nothing listens beyond 127.0.0.1.
 """
 
@@ -654,7 +658,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default="none",
         help="what-if: change the benchmark's copy of the database (see seed.py)",
     )
-    return parser.parse_args(argv)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: does it still run?")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.seconds, args.rounds, args.warmup, args.concurrency = 0.4, 1, 0.1, 2
+        args.single_client_seconds, args.startup_runs = 0.0, 1
+        args.gunicorn = harness.procfile_web_options(1)
+    return args
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

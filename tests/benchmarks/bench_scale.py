@@ -32,6 +32,11 @@ What it does (see tests/benchmarks/README.md for the options and how to read the
    server, stand-in, load generator, other tenants), the check-in verification, and the
    stand-in's own handling times, so a slow stand-in would show.
 
+`--pg-url URL` fills that empty PostgreSQL database instead of starting a cluster (its
+server's CPU is then not counted). `--smoke` (one gunicorn worker, 2 list clients for
+0.4 s, check-ins at 5 a second for 1 s) is what the suite runs so the script keeps working
+(`tests/test_benchmarks_smoke.py`, with the suite's PostgreSQL server).
+
 Everything it starts is stopped on exit, Ctrl-C included. Nothing listens beyond 127.0.0.1.
 """
 
@@ -271,8 +276,9 @@ class Submission:
     resubmits: int | None = None  # index of the submission it corrects
 
 
-def load_owners(url: str) -> list[Owner]:
-    """Every seeded person who owns key results this cycle, with their check-in modal."""
+def load_owners(url: str, *, limit: int | None = None) -> list[Owner]:
+    """Every seeded person who owns key results this cycle (the first `limit` of them),
+    with their check-in modal."""
     db = Database(url)
     owners = []
     now = dt.datetime.now(dt.UTC)
@@ -287,6 +293,8 @@ def load_owners(url: str) -> list[Owner]:
             teams = {team.id: team for team in session.exec(select(Team)).all()}
             cycles: dict[int, int | None] = {}
             for member_id, slack_user_id, team_id in rows:
+                if limit is not None and len(owners) >= limit:
+                    break
                 team = teams[team_id]
                 if team_id not in cycles:
                     cycles[team_id] = cycle_id_for(
@@ -727,6 +735,9 @@ def print_checkins(
 # ---------------------------------------------------------------------- main
 
 
+SMOKE_OWNERS = 20
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(
@@ -754,8 +765,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-list", action="store_true")
     parser.add_argument("--skip-checkins", action="store_true")
     parser.add_argument("--pg-bin", default=None, help="PostgreSQL binaries (default: newest)")
+    parser.add_argument(
+        "--pg-url", default=None, help="an empty PostgreSQL database to use instead of a cluster"
+    )
     parser.add_argument("--reseed", action="store_true", help="rebuild the cached SQLite seed")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: does it still run?")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.gunicorn = harness.procfile_web_options(1)
+        args.list_clients, args.list_seconds, args.list_rounds = 2, 0.4, 1
+        args.warmup, args.prime = 0.1, 0.0
+        args.checkin_rate, args.checkin_seconds, args.drain = 5.0, 1.0, 10.0
     names = [name.strip() for name in args.backends.split(",") if name.strip()]
     unknown = sorted(set(names) - set(BACKENDS))
     if unknown or not names:
@@ -800,16 +820,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if name == "sqlite":
                     backends.append(Backend("sqlite", seed.url))
                     continue
-                bin_dir = Path(args.pg_bin) if args.pg_bin else postgres_bin_dir()
-                if bin_dir is None:
-                    raise harness.ServerFailedError("no PostgreSQL binaries found (--pg-bin)")
-                cluster = stack.enter_context(PostgresCluster(bin_dir))
-                url = cluster.create_database("okrbench")
+                cluster = None
+                if args.pg_url:
+                    url, where = args.pg_url, "the database of --pg-url (its CPU not counted)"
+                else:
+                    bin_dir = Path(args.pg_bin) if args.pg_bin else postgres_bin_dir()
+                    if bin_dir is None:
+                        raise harness.ServerFailedError("no PostgreSQL binaries found (--pg-bin)")
+                    cluster = stack.enter_context(PostgresCluster(bin_dir))
+                    url = cluster.create_database("okrbench")
+                    where = (
+                        f"{bin_dir.parent.name} ({bin_dir}) on 127.0.0.1:{cluster.port}, "
+                        f"settings {cluster.settings}"
+                    )
                 seconds = time.perf_counter()
                 fill_database(url)
                 print(
-                    f"PostgreSQL {bin_dir.parent.name} ({bin_dir}) on 127.0.0.1:{cluster.port}, "
-                    f"settings {cluster.settings}: filled with the same rows in "
+                    f"PostgreSQL {where}: filled with the same rows in "
                     f"{time.perf_counter() - seconds:.1f} s"
                 )
                 backends.append(Backend("postgresql", url, cluster=cluster))
@@ -859,7 +886,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.skip_list:
                 run_list(args, backends, bare, seed, sink, standin)
             if not args.skip_checkins:
-                owners = load_owners(seed.url)
+                # Building every modal takes seconds; a smoke run's few submissions need few.
+                owners = load_owners(seed.url, limit=SMOKE_OWNERS if args.smoke else None)
                 plan = plan_submissions(
                     owners, rate=args.checkin_rate, seconds=args.checkin_seconds
                 )

@@ -1,6 +1,6 @@
 """Where one gunicorn worker's time goes on `/okr list` and `/okr help`: a cProfile run.
 
-    .venv/bin/python tests/benchmarks/profile_request.py [--requests 2000] [--top 25]
+    .venv/bin/python tests/benchmarks/profile_request.py [--requests 2000] [--top 25] [--smoke]
 
 In one process, like a gunicorn worker: `build_runtime` on a copy of the seeded database
 (`seed.py`), its Web API pointed at a `SlackStandIn`, and list answers of several messages
@@ -12,6 +12,9 @@ time, then by own time, are printed per scenario. Last, the steps of `/okr list`
 rebuild adds: its query, building the blocks, serializing the answer), and each of its
 queries is run again with `sqlite3` alone, with SQLite's query plan, to separate the
 database's time from the driver's and the app's.
+
+`--smoke` (20 requests, top 5) is what the suite runs so the script keeps working
+(`tests/test_benchmarks_smoke.py`).
 """
 
 from __future__ import annotations
@@ -246,7 +249,11 @@ def main(argv: list[str] | None = None) -> int:
         default="none",
         help="what-if: change the profiled copy of the database (see seed.py)",
     )
+    parser.add_argument("--smoke", action="store_true", help="20 requests: does it still run?")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.requests, args.top = 20, 5
+    requests = args.requests
     with (
         tempfile.TemporaryDirectory(prefix="okrprofile-") as workdir,
         SlackStandIn(bot_token=BOT_TOKEN, team_id="T0001") as standin,
@@ -267,12 +274,13 @@ def main(argv: list[str] | None = None) -> int:
             runtime = build_runtime(settings)
             for text in ("list", "help"):
                 environs = signed_environs(seed, sink, text)
-                time_calls(runtime.wsgi, environs, 50)  # warm: auth.test, first connections
+                # Warm: auth.test, first connections.
+                time_calls(runtime.wsgi, environs, min(requests, 50))
                 # The list is cached per team while unchanged: time first sight and repeats.
                 some = environs[:200]
-                cold = time_calls(runtime.wsgi, environs[200:], min(args.requests, 500))
-                time_calls(runtime.wsgi, some, 1000)
-                warm = time_calls(runtime.wsgi, some, 2000)
+                cold = time_calls(runtime.wsgi, environs[200:], min(requests, 500))
+                time_calls(runtime.wsgi, some, min(requests, 1000))
+                warm = time_calls(runtime.wsgi, some, min(requests, 2000))
                 posted = sink.take()
                 print(
                     f"\n=== /okr {text}: {cold:.2f} ms per request on first sight, "
@@ -280,9 +288,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 if text == "list":
                     print(f"    ({posted.ok} response-URL posts, {posted.bad} wrong)")
-                print(profile_calls(runtime.wsgi, environs, args.requests, args.top))
+                print(profile_calls(runtime.wsgi, environs, requests, args.top))
                 sink.take()
-            time_list_steps(runtime, seed, sink, min(args.requests, 500))
+            time_list_steps(runtime, seed, sink, min(requests, 500))
             runtime.db.dispose()
         finally:
             sink.stop()

@@ -92,6 +92,7 @@ def test_a_failed_write_unit_leaves_nothing_behind(db: Database) -> None:
         assert session.exec(text("SELECT count(*) FROM workspace")).scalar() == 0
 
 
+@pytest.mark.e2e
 def test_concurrent_processes_never_lose_a_read_then_write_update(
     db: Database, database_url: str
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 
 import pytest
 
@@ -458,11 +457,10 @@ ODD = [
 
 
 @pytest.mark.parametrize("text", ODD)
-def test_odd_input_never_raises_and_is_fast(text: str) -> None:
-    started = time.perf_counter()
+def test_odd_input_never_raises(text: str) -> None:
+    # How long these take is printed by tests/benchmarks/bench_coach.py.
     findings = check_key_result(text) + check_objective(text)
     check_team([ObjectiveInput(text, key_results=(KeyResultInput(text),))])
-    assert time.perf_counter() - started < 0.25
     for finding in findings:
         assert len(finding.message) < 400
         assert not any(ord(char) < 32 for char in finding.message)

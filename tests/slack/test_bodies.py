@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
-from urllib.parse import parse_qsl, quote_plus, unquote_plus
+import time
+from typing import Any
+from urllib.parse import parse_qsl, quote_plus, unquote_plus, urlencode
 
 import pytest
 import slack_bolt.request.request as bolt_request
-from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import parse_body as bolt_parse_body
+from slack_sdk.signature import SignatureVerifier
 
+from app.runtime import Runtime, build_runtime
+from app.settings import Settings
 from app.slack import bodies
+from app.web import EVENTS_PATH
+from tests.conftest import ALICE, SIGNING_SECRET, FixedClock
 
 # Pieces that exercise every branch: escapes of multi-byte UTF-8 (whole and cut short),
 # malformed escapes, plus signs, backslashes (which the fast path must leave alone), and
@@ -62,10 +69,73 @@ def test_bodies_read_as_bolt_reads_them() -> None:
             parse("payload=", form)
 
 
-def test_the_app_makes_bolt_read_bodies_with_it(runtime) -> None:
-    assert bolt_request.parse_body is bodies.parse_body  # type: ignore[attr-defined]
-    request = BoltRequest(
-        body="payload=" + quote_plus(json.dumps({"type": "block_actions", "team": {"id": "T1"}})),
-        headers={"content-type": "application/x-www-form-urlencoded"},
-    )
-    assert request.body["type"] == "block_actions" and request.context.team_id == "T1"
+def _okr_help(runtime: Runtime) -> tuple[str, str]:
+    """`/okr help`, signed as Slack signs it, through the app's WSGI callable (gunicorn's
+    way in): the status line and the answer."""
+    body = urlencode(
+        {"command": "/okr", "text": "help", "user_id": ALICE, "team_id": "T0001", "trigger_id": "x"}
+    ).encode()
+    timestamp = str(int(time.time()))
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=timestamp, body=body)
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": EVENTS_PATH,
+        "QUERY_STRING": "",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_SLACK_REQUEST_TIMESTAMP": timestamp,
+        "HTTP_X_SLACK_SIGNATURE": signature,
+        "wsgi.input": io.BytesIO(body),
+    }
+    status: list[str] = []
+    answer = b"".join(runtime.wsgi(environ, lambda line, headers, *_: status.append(line)))
+    return status[0], answer.decode()
+
+
+@pytest.fixture
+def parse_calls(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """Counts the calls of `bodies.parse_body`, and puts Bolt's own parser back in Bolt's
+    request module (as it is before any app is built), so only `install()` can route
+    Bolt's requests to the counting one; both are restored after the test."""
+    calls: list[str | None] = []
+    fast = bodies.parse_body
+
+    def counting(body: str, content_type: str | None) -> dict[str, Any]:
+        calls.append(content_type)
+        return fast(body, content_type)
+
+    monkeypatch.setattr(bodies, "parse_body", counting)
+    monkeypatch.setattr(bolt_request, "parse_body", bolt_parse_body)
+    return calls
+
+
+@pytest.mark.backends("sqlite")
+def test_the_apps_requests_are_read_by_the_fast_parser(
+    settings: Settings, clock: FixedClock, parse_calls: list[str | None]
+) -> None:
+    runtime = build_runtime(settings, clock=clock)
+    try:
+        status, answer = _okr_help(runtime)
+    finally:
+        runtime.db.dispose()
+    assert status.startswith("200") and "/okr new" in answer
+    assert parse_calls == ["application/x-www-form-urlencoded"]
+
+
+@pytest.mark.backends("sqlite")
+def test_without_install_bolt_reads_them_with_its_own_parser(
+    settings: Settings,
+    clock: FixedClock,
+    parse_calls: list[str | None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The control: the count above comes from `install()`, not from another way in."""
+    monkeypatch.setattr(bodies, "install", lambda: None)
+    runtime = build_runtime(settings, clock=clock)
+    try:
+        status, answer = _okr_help(runtime)
+    finally:
+        runtime.db.dispose()
+    assert status.startswith("200") and "/okr new" in answer
+    assert parse_calls == []

@@ -8,12 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 
 from app.db.engine import create_db_engine
 from app.db.models import KeyResult, Objective
 from app.tryout.demo import run_demo
 from tests.databases import Databases
+
+# The demo serves the real app and the stand-in over HTTP: not in the fast loop.
+pytestmark = pytest.mark.e2e
 
 
 def test_demo_shows_help_a_modal_made_objective_and_the_list(databases: Databases) -> None:

@@ -58,6 +58,7 @@ def _wait(pid: int, timeout: float) -> int:
     raise AssertionError("the sandbox did not exit")
 
 
+@pytest.mark.e2e
 def test_typing_in_a_terminal_with_tab_completion_and_quitting(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "app", "sandbox", "--start", "2026-11-19T15:00"]
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "xterm", "LANG": "C.UTF-8"}

@@ -8,11 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, create_engine, select
 
 from app.cli import main
 from app.db.models import CheckIn, KeyResult
 from tests.tryout.sandbox.conftest import FIRST_WEEK, RunScript
+
+# The sandbox serves the real app and the stand-in over HTTP: not in the fast loop.
+pytestmark = pytest.mark.e2e
 
 
 def _lines(text: str) -> list[str]:

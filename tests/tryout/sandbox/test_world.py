@@ -18,6 +18,9 @@ from app.tryout.sandbox.terminal import SandboxShell, ScriptSource
 from app.tryout.sandbox.world import SandboxWorld, checkpoints
 from tests.tryout.sandbox.conftest import START
 
+# The sandbox serves the real app and the stand-in over HTTP: not in the fast loop.
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[SandboxWorld]:

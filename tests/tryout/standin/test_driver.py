@@ -17,6 +17,9 @@ from slack_sdk import WebClient
 from app.server import LocalServer
 from app.tryout.standin import SlackDriver, SlackStandIn
 
+# Every test serves an app and the stand-in over HTTP: not in the fast loop.
+pytestmark = pytest.mark.e2e
+
 SECRET = "test-signing-secret"
 ALICE = "U1"
 

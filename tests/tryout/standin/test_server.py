@@ -17,6 +17,9 @@ from slack_sdk.webhook import WebhookClient
 
 from app.tryout.standin import SlackStandIn, StandInError
 
+# Every test talks to the stand-in's HTTP server: not in the fast loop.
+pytestmark = pytest.mark.e2e
+
 
 class FakeClock:
     """A clock the test moves by hand."""

@@ -18,6 +18,9 @@ from slack_sdk.errors import SlackApiError
 from app.charts import ChartSpec, Series, render_progress_chart
 from app.tryout.standin import SlackStandIn
 
+# Every test talks to the stand-in's HTTP server: not in the fast loop.
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def standin() -> Iterator[SlackStandIn]:
