@@ -21,9 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
-
-from app.db.engine import Database
+from app.db import Database, Session
 from app.db.models import Cycle, Objective, Team, Workspace
 from app.domain.cycles import parse_cycle_label, quarter_of, today_in
 from app.domain.okrs import KeyResultDraft
