@@ -1,11 +1,16 @@
-"""What every listener needs besides Slack: the database and the clock."""
+"""What every listener needs besides Slack: the database, the clock, its caches, and a
+place for work that runs after the answer."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -13,6 +18,8 @@ from app.db import Database
 from app.store.directory import ensure_member, ensure_workspace, find_member, find_workspace
 
 T = TypeVar("T")
+
+logger = logging.getLogger("okrbot.after_ack")
 
 
 def utc_now() -> dt.datetime:
@@ -66,6 +73,62 @@ class RevisionCache:
             self._entries[key] = (revision, time.monotonic(), value)
 
 
+class AfterAck:
+    """Work that runs after the answer to Slack has gone: the Web API calls a listener makes
+    (updating a prompt, opening a modal, publishing a Home tab, posting a digest).
+
+    Slack wants every request answered within 3 seconds, whatever its Web API is doing: a
+    slow `chat.update` or a `429 Retry-After: 10` must not make the ack late. A listener
+    does its database work, answers, and hands its Slack calls to this small pool of
+    threads, which runs each with the request's log context. A failure is logged, never
+    raised: the answer has gone already.
+    """
+
+    def __init__(self, *, workers: int = 4) -> None:
+        self._workers = workers
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending = 0
+        self._idle = threading.Condition()
+        _EVERY.add(self)
+
+    def submit(self, what: str, work: Callable[[], object]) -> None:
+        """Run `work` after the answer; `what` names it in the log if it fails."""
+        context = contextvars.copy_context()
+
+        def run() -> None:
+            try:
+                context.run(work)
+            except Exception:
+                logger.exception("Failed to %s", what)
+            finally:
+                with self._idle:
+                    self._pending -= 1
+                    if not self._pending:
+                        self._idle.notify_all()
+
+        with self._idle:
+            self._pending += 1
+            if self._pool is None:  # made on first use: in the worker, after a fork
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self._workers, thread_name_prefix="okrbot-after-ack"
+                )
+            self._pool.submit(run)
+
+    def wait(self, timeout: float = 60.0) -> bool:
+        """Wait until every submitted piece of work has run; False on a timeout."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._pending, timeout=timeout)
+
+
+_EVERY: weakref.WeakSet[AfterAck] = weakref.WeakSet()
+
+
+def settle(timeout: float = 60.0) -> bool:
+    """Wait for the after-ack work of every app in this process (the stand-in's driver does,
+    so that tests and the sandbox read what a request did, in order)."""
+    return all(after.wait(timeout) for after in list(_EVERY))
+
+
 @dataclass
 class Services:
     """The app's collaborators, handed to every listener as `services`."""
@@ -82,6 +145,7 @@ class Services:
     )
     # The OAuth installer (app.slack.install.Installer) in multi-workspace mode, else None.
     installer: Any = field(default=None, repr=False)
+    after_ack: AfterAck = field(default_factory=AfterAck, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def now(self) -> dt.datetime:

@@ -65,7 +65,7 @@ def test_digest_preview_is_private_and_posting_now_is_for_admins(growth, slack) 
     assert "Only Growth's admins" in refused["text"]
     assert _channel(slack) == []
     posted = slack.slash_command(user_id=ALICE, text="digest post").json()
-    assert "Posted" in posted["text"]
+    assert "Posting" in posted["text"]
     assert len(_channel(slack)) == 1 and len(slack.standin.uploads(GROWTH_CHANNEL)) == 1
 
 

@@ -44,20 +44,18 @@ logger = logging.getLogger("okrbot.checkins")
 CONFIDENCE_VALUES = frozenset(c.value for c in Confidence)
 
 
-def open_checkin(
+def checkin_view(
     *,
     services: Services,
     caller: Caller,
-    client: WebClient,
-    trigger_id: str,
     team_id: int | None = None,
     period: str | None = None,
     team_name: str | None = None,
     channel: str | None = None,
     message_ts: str | None = None,
     from_home: bool = False,
-) -> str | None:
-    """Open the check-in modal; returns a sentence for the caller when it can't."""
+) -> dict[str, Any] | str:
+    """The check-in modal, or a sentence for the caller saying why there is none."""
     try:
         scope = checkins.checkin_form(
             services,
@@ -69,7 +67,7 @@ def open_checkin(
         )
     except NothingToCheckIn as reason:
         return str(reason)
-    view = build_checkin_modal(
+    return build_checkin_modal(
         team_id=scope.team.id or 0,
         team_name=scope.team.name,
         period=scope.period,
@@ -78,8 +76,6 @@ def open_checkin(
         message_ts=message_ts,
         from_home=from_home,
     )
-    client.views_open(trigger_id=trigger_id, view=view)
-    return None
 
 
 def refresh_prompts(
@@ -101,29 +97,26 @@ def refresh_prompts(
     for channel, ts in answered.messages:
         try:
             client.chat_update(channel=channel, ts=ts, **payload)
-        except SlackApiError as failure:
+        except (SlackApiError, OSError) as failure:
             # The answer is recorded; a stale prompt is cosmetic. Say so in the logs.
             logger.warning("Failed to update the prompt %s/%s: %s", channel, ts, failure)
     if caller is not None:
         try:
             publish_home(services=services, client=client, caller=caller)
-        except SlackApiError as failure:
+        except (SlackApiError, OSError) as failure:
             logger.warning("Failed to refresh the Home tab: %s", failure)
 
 
 def checkin_command(request: SlashRequest) -> None:
     """`/okr checkin [team]`."""
-    problem = open_checkin(
-        services=request.services,
-        caller=request.caller(),
-        client=request.client,
-        trigger_id=request.command["trigger_id"],
-        team_name=" ".join(request.args) or None,
+    view = checkin_view(
+        services=request.services, caller=request.caller(), team_name=" ".join(request.args) or None
     )
-    if problem:
-        request.notice(problem)
-    else:
-        request.ack()
+    if isinstance(view, str):
+        request.notice(view)
+        return
+    request.ack()
+    request.open_modal(view)
 
 
 def snooze_command(request: SlashRequest) -> None:
@@ -184,19 +177,20 @@ def handle_checkin_update(
     """The prompt's "Update" button: the check-in modal, prefilled."""
     team_id, period = _button_scope(action)
     channel, message_ts = _message_of(body)
-    problem = open_checkin(
+    caller = caller_of(services, context, create=True)
+    view = checkin_view(
         services=services,
-        caller=caller_of(services, context, create=True),
-        client=client,
-        trigger_id=body["trigger_id"],
+        caller=caller,
         team_id=team_id,
         period=period,
         channel=channel,
         message_ts=message_ts,
         from_home=_from_home(body),
     )
-    if problem:
-        reply(respond, build_notice(problem))
+    if isinstance(view, str):
+        reply(respond, build_notice(view), client=client, user_id=caller.slack_user_id)
+        return
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def quick_answer(*, skip: bool) -> Any:
@@ -221,7 +215,7 @@ def quick_answer(*, skip: bool) -> Any:
                 services, caller, team_id=team_id, period=period, skip=skip, now=services.now()
             )
         except NothingToCheckIn as reason:
-            reply(respond, build_notice(str(reason)))
+            reply(respond, build_notice(str(reason)), client=client, user_id=caller.slack_user_id)
             return
         refresh_prompts(
             services=services,
@@ -295,13 +289,16 @@ def handle_checkin_submission(
         field_errors(ack, {f"{ids.BLOCK_CHECKIN_VALUE}{refused.key_result_id}": refused.message})
         return
     ack()
-    refresh_prompts(
-        services=services,
-        client=client,
-        scope=scope,
-        summary=checkin_summary(entries),
-        also=(metadata.get("channel"), metadata.get("ts")),
-        caller=caller if metadata.get("home") else None,
+    services.after_ack.submit(
+        "update the check-in prompt",
+        lambda: refresh_prompts(
+            services=services,
+            client=client,
+            scope=scope,
+            summary=checkin_summary(entries),
+            also=(metadata.get("channel"), metadata.get("ts")),
+            caller=caller if metadata.get("home") else None,
+        ),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from app.domain.cycles import parse_cycle_label
 from app.slack import ids
@@ -17,6 +18,7 @@ from app.slack.listeners.support import (
     UsageError,
     acked,
     caller_of,
+    post_problem,
     refusal_text,
     reply,
 )
@@ -65,13 +67,20 @@ def close_command(request: SlashRequest) -> None:
         request.notice(f"{escape(closed.team_name)}'s {closed.label} was already closed.")
         return
     messages = build_closing_messages(closed.report)
-    if closed.channel:
-        post_outgoing(request.client, Outgoing(messages=messages), channel=closed.channel)
-        request.notice(
-            f":checkered_flag: Closed {closed.label}; the scores are in <#{closed.channel}>."
-        )
-    else:
+    channel = closed.channel
+    if not channel:
         request.answer(messages[0])
+        return
+    request.notice(f":checkered_flag: Closed {closed.label}; posting the scores to <#{channel}>.")
+    request.later("post a closing", lambda: _post(request, messages, channel))
+
+
+def _post(request: SlashRequest, messages: list[dict[str, Any]], channel: str) -> None:
+    """Post the closing's scores; tell the admin when Slack refuses."""
+    try:
+        post_outgoing(request.client, Outgoing(messages=messages), channel=channel)
+    except SlackApiError as failure:
+        reply(request.respond, build_notice(post_problem(failure, channel)))
 
 
 @acked("carry a key result over")

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from app.domain.digest import Digest
 from app.slack.blocks import escape
-from app.slack.listeners.support import USAGES, SlashRequest, UsageError
+from app.slack.listeners.support import USAGES, SlashRequest, UsageError, post_problem, reply
 from app.slack.outbound import digest_outgoing, post_outgoing
+from app.slack.views.digest import build_digest_messages
+from app.slack.views.help import build_notice
 from app.usecases import digests
 from app.usecases.errors import NoSuchTeam, NotTeamAdmin, WhichTeam
 
@@ -40,15 +47,28 @@ def digest_command(request: SlashRequest) -> None:
     if found.digest is None:
         request.notice(f"{escape(found.team_name)} has no objectives this cycle yet.")
         return
-    outgoing = digest_outgoing(found.digest)
-    if post and found.channel:
-        post_outgoing(request.client, outgoing, channel=found.channel)
-        request.notice(f":mega: Posted {escape(found.team_name)}'s digest to <#{found.channel}>.")
+    digest, team_name, channel = found.digest, escape(found.team_name), found.channel
+    if post and channel:
+        request.notice(f":mega: Posting {team_name}'s digest to <#{channel}>.")
+        request.later("post a digest", lambda: _post(request, digest, team_name, channel))
         return
     # A preview, visible to the caller only; the chart goes with the real post.
-    if len(outgoing.messages) == 1:
-        request.answer(outgoing.messages[0])
+    messages = build_digest_messages(digest)
+    if len(messages) == 1:
+        request.answer(messages[0])
         return
-    for payload in outgoing.messages:
-        request.respond(**payload, response_type="ephemeral", replace_original=False)
     request.ack()
+    request.later("show a digest's pages", lambda: _pages(request, messages))
+
+
+def _post(request: SlashRequest, digest: Digest, team_name: str, channel: str) -> None:
+    """Post the digest and its chart; tell the admin when Slack refuses."""
+    try:
+        post_outgoing(request.client, digest_outgoing(digest), channel=channel)
+    except SlackApiError as failure:
+        reply(request.respond, build_notice(post_problem(failure, channel)))
+
+
+def _pages(request: SlashRequest, messages: list[dict[str, Any]]) -> None:
+    for payload in messages:
+        reply(request.respond, payload)

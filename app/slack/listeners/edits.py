@@ -57,16 +57,12 @@ def _edit_view(form: okrs.ObjectiveEditForm | okrs.KeyResultEditForm) -> dict[st
     )
 
 
-def open_edit(
-    *, services: Services, caller: Caller, ref: Ref, client: WebClient, trigger_id: str
-) -> str | None:
-    """Open the edit modal for `ref`; returns a message for the caller when it can't."""
+def edit_view(services: Services, caller: Caller, ref: Ref) -> dict[str, Any] | str:
+    """The edit modal for `ref`, or a message for the caller saying why there is none."""
     try:
-        form = okrs.edit_form(services, caller, ref)
+        return _edit_view(okrs.edit_form(services, caller, ref))
     except Refused as refused:
         return refusal_text(refused)
-    client.views_open(trigger_id=trigger_id, view=_edit_view(form))
-    return None
 
 
 def archive(
@@ -106,17 +102,12 @@ def edit_or_archive_command(request: SlashRequest) -> None:
     if subcommand == "archive":
         request.answer(archive(services=request.services, caller=caller, ref=ref))
         return
-    problem = open_edit(
-        services=request.services,
-        caller=caller,
-        ref=ref,
-        client=request.client,
-        trigger_id=request.command["trigger_id"],
-    )
-    if problem:
-        request.notice(problem)
-    else:
-        request.ack()
+    view = edit_view(request.services, caller, ref)
+    if isinstance(view, str):
+        request.notice(view)
+        return
+    request.ack()
+    request.open_modal(view)
 
 
 @acked("handle the list menu")
@@ -138,11 +129,11 @@ def handle_list_menu(
         return
     caller = caller_of(services, context, create=True)
     if verb == ids.MENU_EDIT:
-        problem = open_edit(
-            services=services, caller=caller, ref=ref, client=client, trigger_id=body["trigger_id"]
-        )
-        if problem:
-            reply(respond, build_notice(problem))
+        view = edit_view(services, caller, ref)
+        if isinstance(view, str):
+            reply(respond, build_notice(view))
+        else:
+            client.views_open(trigger_id=body["trigger_id"], view=view)
     elif verb == ids.MENU_ARCHIVE:
         reply(respond, archive(services=services, caller=caller, ref=ref))
 
@@ -150,7 +141,9 @@ def handle_list_menu(
 @acked("undo an archive")
 def handle_undo_archive(
     ack: Ack,
+    body: dict[str, Any],
     action: dict[str, Any],
+    client: WebClient,
     context: BoltContext,
     respond: Respond,
     services: Services,
@@ -322,15 +315,17 @@ def handle_edit_review(
     ack()
 
 
+@acked("go back to an edit")
 def handle_review_edit(
     ack: Ack,
     body: dict[str, Any],
     client: WebClient,
     context: BoltContext,
+    respond: Respond,
     services: Services,
+    logger: Logger,
 ) -> None:
     """From the review of a flagged edit back to the edit form, with what was typed."""
-    ack()
     view = body["view"]
     metadata = json.loads(view.get("private_metadata") or "{}")
     ref = Ref(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from slack_bolt import BoltResponse
 
@@ -10,7 +11,7 @@ from app.domain.cycles import parse_cycle_label
 from app.domain.okrs import TeamOKRs
 from app.domain.scoring import ClosingReport
 from app.slack.blocks import escape
-from app.slack.listeners.support import USAGES, SlashRequest, UsageError
+from app.slack.listeners.support import USAGES, SlashRequest, UsageError, reply
 from app.slack.views.closing import build_closed_list_messages
 from app.slack.views.okr_list import BuiltList, build_okr_list_messages
 from app.usecases import listing
@@ -111,7 +112,11 @@ def list_command(request: SlashRequest) -> None:
     if len(messages) == 1:
         request.answer(messages[0])
         return
-    # Several messages: post them in order through the response URL, then ack empty.
-    for payload in messages:
-        request.respond(**payload, response_type="ephemeral", replace_original=False)
+    # Several messages: ack empty, then post them in order through the response URL.
     request.ack()
+    request.later("show a list's pages", lambda: _pages(request, messages))
+
+
+def _pages(request: SlashRequest, messages: list[dict[str, Any]]) -> None:
+    for payload in messages:
+        reply(request.respond, payload)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from logging import Logger
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from app.domain.okrs import (
@@ -31,6 +31,7 @@ from app.slack.forms import numbers_typed, state_value
 from app.slack.limits import PRIVATE_METADATA_MAX
 from app.slack.listeners.support import (
     SlashRequest,
+    acked,
     caller_of,
     field_errors,
     guarded,
@@ -113,10 +114,8 @@ def read_objective_words(values: dict[str, Any], errors: dict[str, str]) -> tupl
 # --- opening -------------------------------------------------------------------------------
 
 
-def open_new_objective(
-    *, services: Services, caller: Caller, client: WebClient, trigger_id: str
-) -> dict[str, Any] | None:
-    """Open step one of `/okr new`; returns a message instead when there is no team yet."""
+def new_objective_view(services: Services, caller: Caller) -> tuple[dict[str, Any], bool]:
+    """Step one of `/okr new` (True), or a message saying to create a team first (False)."""
     choices = teams.team_choices(services, caller)
     if not choices.teams:
         text = "There are no teams yet. Create one first; objectives belong to a team."
@@ -126,29 +125,24 @@ def open_new_objective(
                 section(text),
                 actions(button("Create a team", ids.ACTION_OPEN_TEAM, style="primary")),
             ],
-        )
+        ), False
     view = build_new_objective_view(
         form=NewObjectiveForm(team_id=choices.mine or choices.teams[0][0]),
         teams=choices.teams,
         caller=caller.slack_user_id,
     )
-    client.views_open(trigger_id=trigger_id, view=view)
-    return None
+    return view, True
 
 
 def new_command(request: SlashRequest) -> None:
     """`/okr new`."""
     request.no_args("new")
-    reply = open_new_objective(
-        services=request.services,
-        caller=request.caller(),
-        client=request.client,
-        trigger_id=request.command["trigger_id"],
-    )
-    if reply:
-        request.answer(reply)
-    else:
-        request.ack()
+    view, is_modal = new_objective_view(request.services, request.caller())
+    if not is_modal:
+        request.answer(view)
+        return
+    request.ack()
+    request.open_modal(view)
 
 
 # --- step one: the words -------------------------------------------------------------------
@@ -261,16 +255,17 @@ def handle_new_objective_numbers(
     )
 
 
+@acked("go back to a new objective's words")
 def handle_back_to_texts(
     ack: Ack,
     body: dict[str, Any],
     client: WebClient,
     context: BoltContext,
+    respond: Respond,
     services: Services,
     logger: Logger,
 ) -> None:
     """From the numbers step back to the words, with everything kept."""
-    ack()
     view = body["view"]
     form = NewObjectiveForm.decode(view.get("private_metadata", ""))
     # Keep what was typed in the numbers step, so coming back finds it again.

@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from app.slack.blocks import escape
 from app.slack.views.help import build_notice
@@ -18,6 +19,8 @@ from app.usecases.errors import NotAllowed, NotFound, Refused
 from app.usecases.services import Caller, Services
 
 GENERIC_FAILURE = "Sorry, that didn't work on our side. Nothing was changed; please try again."
+# After the answer has gone, part of the work may have been done: no promise about that.
+LATE_FAILURE = "Sorry, that didn't work on our side. Please try again."
 
 USAGES = {
     "new": "/okr new",
@@ -57,9 +60,22 @@ def ephemeral(payload: dict[str, Any]) -> dict[str, Any]:
     return {"response_type": "ephemeral", **payload}
 
 
-def reply(respond: Respond, payload: dict[str, Any]) -> None:
-    """A private message to the person who clicked, below the message clicked in."""
-    respond(**payload, response_type="ephemeral", replace_original=False)
+def reply(
+    respond: Respond,
+    payload: dict[str, Any],
+    *,
+    client: WebClient | None = None,
+    user_id: str | None = None,
+) -> None:
+    """A private message to the person who clicked, below the message clicked in.
+
+    Clicks in a modal or on the Home tab come without a `response_url`: the message then
+    goes to the person's direct messages with the app, given a `client` and `user_id`.
+    """
+    if respond.response_url:
+        respond(**payload, response_type="ephemeral", replace_original=False)
+    elif client is not None and user_id:
+        client.chat_postMessage(channel=user_id, text=payload["text"], blocks=payload["blocks"])
 
 
 def refusal_text(refused: Refused) -> str:
@@ -70,6 +86,24 @@ def refusal_text(refused: Refused) -> str:
         who = f"its owner (<@{refused.owner}>)" if refused.owner else "its owner"
         return f"Only {who} or a team admin can change {refused.ref.label}."
     return str(refused) or GENERIC_FAILURE
+
+
+_NOT_POSTABLE = {
+    "not_in_channel": "I'm not in <#{channel}>: invite me there (`/invite @okrbot`), "
+    "then try again.",
+    "channel_not_found": "I can't see <#{channel}>: if it is private, invite me there "
+    "(`/invite @okrbot`); if it was deleted, `/okr team` sets another.",
+    "is_archived": "<#{channel}> is archived: `/okr team` sets another channel.",
+}
+
+
+def post_problem(failure: SlackApiError, channel: str) -> str:
+    """What to tell an admin when Slack refused a post in `channel`."""
+    error = str(failure.response.get("error", "")) if failure.response is not None else ""
+    known = _NOT_POSTABLE.get(error)
+    if known:
+        return known.format(channel=channel)
+    return f"Slack refused the post in <#{channel}> ({escape(error or 'no reason given')})."
 
 
 def user_timezone(client: WebClient, user_id: str) -> str | None:
@@ -112,6 +146,17 @@ class SlashRequest:
         """Ack with a one-line notice only the caller sees."""
         self.answer(build_notice(text))
 
+    def open_modal(self, view: dict[str, Any]) -> None:
+        """Open `view` for the caller once the command is answered."""
+        client, trigger_id = self.client, self.command["trigger_id"]
+        self.services.after_ack.submit(
+            "open a modal", lambda: client.views_open(trigger_id=trigger_id, view=view)
+        )
+
+    def later(self, what: str, work: Callable[[], object]) -> None:
+        """Run `work` (Slack calls) once the command is answered."""
+        self.services.after_ack.submit(what, work)
+
     def no_args(self, subcommand: str) -> None:
         """Raise UsageError when the subcommand was given arguments."""
         if self.args:
@@ -122,22 +167,34 @@ class SlashRequest:
 
 
 def acked(what: str) -> Callable[[Handler], Handler]:
-    """For buttons and menus: ack at once, then run the handler; an unexpected failure is
-    logged and the person gets a private "that didn't work" instead of silence.
+    """For buttons and menus: ack at once, then run the handler after the answer has gone
+    (`Services.after_ack`), so that nothing it asks of Slack makes the ack late. An
+    unexpected failure is logged and the person gets a private "that didn't work" instead
+    of silence.
 
-    The handler still declares `ack`, `respond` and `logger`: Bolt injects arguments by
-    the handler's own signature.
+    The handler declares `ack`, `body`, `client`, `respond`, `services` and `logger`: Bolt
+    injects arguments by the handler's own signature.
     """
 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         def wrapper(**kwargs: Any) -> None:
             kwargs["ack"]()
-            try:
-                handler(**kwargs)
-            except Exception:
-                kwargs["logger"].exception("Failed to %s", what)
-                reply(kwargs["respond"], build_notice(GENERIC_FAILURE))
+
+            def work() -> None:
+                try:
+                    handler(**kwargs)
+                except Exception:
+                    kwargs["logger"].exception("Failed to %s", what)
+                    user_id = (kwargs["body"].get("user") or {}).get("id")
+                    reply(
+                        kwargs["respond"],
+                        build_notice(LATE_FAILURE),
+                        client=kwargs["client"],
+                        user_id=user_id,
+                    )
+
+            kwargs["services"].after_ack.submit(what, work)
 
         return wrapper
 

@@ -8,7 +8,7 @@ from logging import Logger
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from app.domain.okrs import TEAM_NAME_MAX, title_errors
@@ -16,6 +16,7 @@ from app.slack import ids
 from app.slack.forms import state_value
 from app.slack.listeners.support import (
     SlashRequest,
+    acked,
     caller_of,
     field_errors,
     guarded,
@@ -52,20 +53,27 @@ def open_team(*, services: Services, caller: Caller, client: WebClient, trigger_
 def team_command(request: SlashRequest) -> None:
     """`/okr team`."""
     request.no_args("team")
-    open_team(
-        services=request.services,
-        caller=request.caller(),
-        client=request.client,
-        trigger_id=request.command["trigger_id"],
-    )
+    caller = request.caller()
+    services, client, trigger_id = request.services, request.client, request.command["trigger_id"]
     request.ack()
+    # A new team's form asks Slack for the creator's time zone: after the answer too.
+    request.later(
+        "open the team form",
+        lambda: open_team(services=services, caller=caller, client=client, trigger_id=trigger_id),
+    )
 
 
+@acked("open the team form")
 def handle_open_team(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, services: Services
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+    services: Services,
+    logger: Logger,
 ) -> None:
     """The "Team settings" / "Create a team" buttons."""
-    ack()
     caller = caller_of(services, context, create=True)
     open_team(services=services, caller=caller, client=client, trigger_id=body["trigger_id"])
 

@@ -26,6 +26,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from app.slack.limits import iter_elements
 from app.tryout.standin.server import SlackStandIn
+from app.usecases.services import settle as settle_after_ack
 
 _TEXT_INPUTS = ("plain_text_input", "number_input", "email_text_input", "url_text_input")
 _SINGLE_SELECTS = ("static_select", "external_select", "radio_buttons")
@@ -85,6 +86,7 @@ class SlackDriver:
         verification_token: str = "standin-verification-token",
         clock: Callable[[], float] = time.time,
         timeout: float = 10,
+        settle: bool = True,
     ) -> None:
         self.app_url = app_url
         self.standin = standin
@@ -96,6 +98,9 @@ class SlackDriver:
         self.verification_token = verification_token
         self.clock = clock
         self.timeout = timeout
+        # Wait for what the app does after answering (its Slack calls), when it runs in
+        # this process, so that a caller reads everything a request did.
+        self.settle = settle
         self._verifier = SignatureVerifier(signing_secret)
 
     # ------------------------------------------------------------------ transport
@@ -127,18 +132,21 @@ class SlackDriver:
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return DriverResponse(
+                answer = DriverResponse(
                     status=response.status,
                     headers=dict(response.headers.items()),
                     body=response.read().decode("utf-8"),
                 )
         except urllib.error.HTTPError as error:
             with error:
-                return DriverResponse(
+                answer = DriverResponse(
                     status=error.code,
                     headers=dict(error.headers.items()),
                     body=error.read().decode("utf-8"),
                 )
+        if self.settle:
+            settle_after_ack()
+        return answer
 
     def _post_form(self, fields: Mapping[str, Any]) -> DriverResponse:
         body = urlencode({k: v for k, v in fields.items() if v is not None}).encode("utf-8")
