@@ -86,9 +86,22 @@ def owners_of(session: Session, *, workspace_id: int, team_id: int, cycle_id: in
 
 
 _KEY_RESULTS = KeyResult.__table__  # type: ignore[attr-defined]
+_CHECK_INS = CheckIn.__table__  # type: ignore[attr-defined]
+# The newest week wins the current value: a late answer to an older prompt is recorded for
+# its week and leaves the current value to the newer report.
+_NEWER_REPORT = sa.exists().where(
+    _CHECK_INS.c.key_result_id == _KEY_RESULTS.c.id,
+    _CHECK_INS.c.iso_week > bindparam("period"),
+    _CHECK_INS.c.skipped == sa.false(),
+    _CHECK_INS.c.value.is_not(None),
+)
 _SET_CURRENT_VALUE = (
     _KEY_RESULTS.update()
-    .where(_KEY_RESULTS.c.id == bindparam("kr_id"), _KEY_RESULTS.c.workspace_id == bindparam("ws"))
+    .where(
+        _KEY_RESULTS.c.id == bindparam("kr_id"),
+        _KEY_RESULTS.c.workspace_id == bindparam("ws"),
+        ~_NEWER_REPORT,
+    )
     .values(current_value=bindparam("reported"), updated_at=bindparam("now"))
 )
 
@@ -105,7 +118,7 @@ def record_check_ins(
 
     A resubmitted form (a double click, a resent request) updates the same rows, so the
     week holds one answer per key result whatever arrives twice. Reported values also
-    become the key results' current values. Rows change in key result order, so that two
+    become the key results' current values, unless a newer week already reported one. Rows change in key result order, so that two
     check-ins writing at once (`Database.write(shared=True)`) never deadlock.
     """
     now = utcnow()
@@ -151,7 +164,13 @@ def record_check_ins(
         update=_UPDATED_ON_RESUBMIT,
     )
     reported = [
-        {"kr_id": entry.key_result_id, "ws": workspace_id, "reported": entry.value, "now": now}
+        {
+            "kr_id": entry.key_result_id,
+            "ws": workspace_id,
+            "reported": entry.value,
+            "now": now,
+            "period": period,
+        }
         for entry in entries
         if not entry.skipped and entry.value is not None
     ]
@@ -195,6 +214,11 @@ _RECORD_ON_POSTGRESQL = sa.text(
     FROM entry JOIN locked ON locked.id = entry.key_result_id
     WHERE key_result.id = entry.key_result_id
         AND NOT entry.skipped AND entry.value IS NOT NULL
+        AND NOT EXISTS (
+            SELECT 1 FROM check_in newer
+            WHERE newer.key_result_id = entry.key_result_id AND newer.iso_week > :period
+                AND NOT newer.skipped AND newer.value IS NOT NULL
+        )
     """
 )
 

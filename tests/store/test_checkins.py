@@ -128,3 +128,28 @@ def test_a_week_holds_one_answer_per_key_result_the_latest_winning(db: Database)
     assert again[reported].updated_at >= first[reported].updated_at
     assert again[blank].note == "no number yet"  # not in this submission: untouched
     assert currents() == {reported: 6.5, skipped: 3, blank: 0}
+
+
+def test_a_late_answer_to_an_older_week_leaves_the_newer_current_value(db: Database) -> None:
+    """Answers arrive in any order; the newest week's reported value stays current."""
+    workspace_id, (kr_id, _, _) = _three_key_results(db)
+
+    def record(period: str, value: float | None, *, skipped: bool = False) -> float | None:
+        with db.write(shared=True) as session:
+            record_check_ins(
+                session,
+                workspace_id=workspace_id,
+                author_id=None,
+                period=period,
+                entries=[CheckInEntry(kr_id, value, None, skipped=skipped)],
+            )
+        with db.read() as session:
+            kr = session.get(KeyResult, kr_id)
+            assert kr is not None
+            return kr.current_value
+
+    assert record("2026-W48", 7) == 7
+    assert record("2026-W47", 5) == 7  # last week's prompt, answered late
+    assert record("2026-W49", None, skipped=True) == 7  # a skip is no newer report
+    assert record("2026-W48", 8) == 8  # the newest report corrected
+    assert record("2026-W50", 9) == 9
