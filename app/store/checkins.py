@@ -118,8 +118,9 @@ def record_check_ins(
 
     A resubmitted form (a double click, a resent request) updates the same rows, so the
     week holds one answer per key result whatever arrives twice. Reported values also
-    become the key results' current values, unless a newer week already reported one. Rows change in key result order, so that two
-    check-ins writing at once (`Database.write(shared=True)`) never deadlock.
+    become the key results' current values, unless a newer week already reported one.
+    Rows change in key result order, so that two check-ins writing at once
+    (`Database.write(shared=True)`) never deadlock.
     """
     now = utcnow()
     entries = sorted(entries, key=lambda entry: entry.key_result_id)

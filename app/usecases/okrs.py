@@ -25,6 +25,7 @@ from app.domain.scoring import ClosingReport
 from app.domain.types import KRKind, Status
 from app.store.closing import carry_over, closing_report, key_result_scope
 from app.store.directory import get_team, is_team_admin, members_by_id
+from app.store.events import claim_event
 from app.store.okrs import (
     create_objective,
     ensure_cycle,
@@ -309,10 +310,20 @@ class CreatedObjective:
 
 
 def create(
-    services: Services, caller: Caller, *, team_id: int, draft: ObjectiveDraft, now: dt.datetime
+    services: Services,
+    caller: Caller,
+    *,
+    team_id: int,
+    draft: ObjectiveDraft,
+    now: dt.datetime,
+    once: str | None = None,
 ) -> CreatedObjective:
     """Save an objective with its key results in the team's current cycle (created on first
-    use). Raises TeamGone."""
+    use). Raises TeamGone.
+
+    `once` names the submission (Slack's view id and hash): the same submission arriving
+    again, as a retry after a late answer does, saves nothing more and answers with the
+    objective the first one saved."""
     with services.db.write() as session:
         team = get_team(session, workspace_id=caller.workspace_id, team_id=team_id)
         if team is None:
@@ -320,6 +331,19 @@ def create(
         cycle = ensure_cycle(
             session, workspace_id=caller.workspace_id, span=current_quarter(team.timezone, now)
         )
+        if once is not None and not claim_event(session, event_id=once, now=now):
+            saved = [
+                o
+                for o in objectives_of(
+                    session,
+                    workspace_id=caller.workspace_id,
+                    team_id=team_id,
+                    cycle_id=cycle.id or 0,
+                )
+                if o.title == draft.title
+            ]
+            if saved:
+                return CreatedObjective(objective_id=saved[-1].id or 0, team_name=team.name)
         objective = create_objective(
             session, workspace_id=caller.workspace_id, team=team, cycle=cycle, draft=draft
         )

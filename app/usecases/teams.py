@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from app.db import Session
@@ -20,6 +21,7 @@ from app.store.directory import (
     teams_of_member,
     update_team,
 )
+from app.store.events import claim_event
 from app.usecases.errors import NoSuchTeam, NotTeamAdmin, Problem, TeamGone, WhichTeam
 from app.usecases.services import Caller, Services
 
@@ -91,17 +93,30 @@ class TeamSaved:
 
 
 def save_team(
-    services: Services, caller: Caller, team_id: int | None, settings: TeamSettings
+    services: Services,
+    caller: Caller,
+    team_id: int | None,
+    settings: TeamSettings,
+    *,
+    now: dt.datetime,
+    once: str | None = None,
 ) -> TeamSaved:
     """Create a team (the creator becomes its admin) or change a team's settings (its admins
     only; a team nobody administers is adopted by the first person to set it up). Raises
-    Problem("name") for a name another team has, TeamGone, or NotTeamAdmin."""
+    Problem("name") for a name another team has, TeamGone, or NotTeamAdmin.
+
+    `once` names the submission (Slack's view id and hash): the same submission arriving
+    again answers as the first did instead of finding its own team's name taken."""
     with services.db.write() as session:
         member = ensure_member(
             session, workspace_id=caller.workspace_id, slack_user_id=caller.slack_user_id
         )
         assert member.id is not None
         clash = find_team(session, workspace_id=caller.workspace_id, name=settings.name)
+        repeated = once is not None and not claim_event(session, event_id=once, now=now)
+        if repeated and clash is not None:
+            admins = [m.slack_user_id for m in team_admins(session, team=clash)]
+            return TeamSaved(created=team_id is None, admins=admins)
         if clash is not None and clash.id != team_id:
             raise Problem("name", f"There is already a team called {clash.name}.")
         if team_id is None:

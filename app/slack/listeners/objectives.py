@@ -35,6 +35,7 @@ from app.slack.listeners.support import (
     caller_of,
     field_errors,
     guarded,
+    submission_key,
 )
 from app.slack.views.objective_modal import (
     DraftReview,
@@ -242,7 +243,12 @@ def handle_new_objective_numbers(
     caller = caller_of(services, context, create=True)
     try:
         created = okrs.create(
-            services, caller, team_id=form.team_id or 0, draft=draft, now=services.now()
+            services,
+            caller,
+            team_id=form.team_id or 0,
+            draft=draft,
+            now=services.now(),
+            once=submission_key(view),
         )
     except TeamGone:
         field_errors(ack, {ids.kr_block(ids.BLOCK_KR_KIND, 0): "That team no longer exists."})

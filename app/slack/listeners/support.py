@@ -236,6 +236,15 @@ def guarded(what: str) -> Callable[[Handler], Handler]:
     return decorate
 
 
+def submission_key(view: dict[str, Any]) -> str | None:
+    """What names one submission of a modal: its view id and hash (a resubmission of the
+    same view carries both again)."""
+    view_id, view_hash = view.get("id"), view.get("hash")
+    if not (isinstance(view_id, str) and isinstance(view_hash, str) and view_id and view_hash):
+        return None
+    return f"view:{view_id[:20]}:{view_hash[:36]}"
+
+
 def field_errors(ack: Ack, errors: dict[str, str]) -> None:
     """Keep the modal open with each problem shown on its field."""
     ack(response_action="errors", errors=errors)

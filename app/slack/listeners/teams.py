@@ -20,6 +20,7 @@ from app.slack.listeners.support import (
     caller_of,
     field_errors,
     guarded,
+    submission_key,
     user_timezone,
 )
 from app.slack.views.team_modal import (
@@ -184,7 +185,12 @@ def handle_team_settings(
     caller = caller_of(services, context, create=True)
     try:
         saved = teams.save_team(
-            services, caller, int(team_id) if team_id is not None else None, settings
+            services,
+            caller,
+            int(team_id) if team_id is not None else None,
+            settings,
+            now=services.now(),
+            once=submission_key(view),
         )
     except Problem as problem:
         field_errors(ack, {ids.BLOCK_TEAM_NAME: problem.message})
