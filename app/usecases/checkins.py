@@ -31,6 +31,30 @@ NO_KEY_RESULTS_YET = "You own no key results yet. Key result owners are set in `
 NO_KEY_RESULTS_THIS_CYCLE = "You own no key results this cycle, so there is nothing to check in."
 
 
+NOT_A_WEEK = "That check-in is for a week that can't be answered now."
+# How far back a prompt can still be answered: a quarter and a week.
+ANSWERABLE_WEEKS = 14
+
+
+def is_period(text: str) -> bool:
+    """True for an ISO week that exists, written as `2026-W47`."""
+    if len(text) != 8 or text[4:6] != "-W" or not (text[:4] + text[6:]).isdigit():
+        return False
+    try:
+        dt.date.fromisocalendar(int(text[:4]), int(text[6:]), 1)
+    except ValueError:
+        return False
+    return True
+
+
+def answerable(period: str, current: str) -> bool:
+    """True when a check-in for `period` may be recorded in week `current`: not a week to
+    come, and not older than ANSWERABLE_WEEKS."""
+    week = dt.date.fromisocalendar(int(period[:4]), int(period[6:]), 1)
+    this_week = dt.date.fromisocalendar(int(current[:4]), int(current[6:]), 1)
+    return this_week - dt.timedelta(weeks=ANSWERABLE_WEEKS) <= week <= this_week
+
+
 class NothingToCheckIn(Refused):
     """The caller has no key results to check in here; `str()` says why."""
 
@@ -120,6 +144,8 @@ def resolve_scope(
     itself (a submission does, in its write, and says so more precisely)."""
     if caller.member_id is None:
         raise NothingToCheckIn(NO_KEY_RESULTS_YET)
+    if period is not None and not is_period(period):
+        raise NothingToCheckIn(NOT_A_WEEK)
     candidates: list[Team]
     if team_id is not None:
         team = services.from_directory(
@@ -150,6 +176,8 @@ def resolve_scope(
             skip_closed and is_closed(session, team_id=team.id or 0, cycle_id=cycle_id)
         ):
             continue
+        if period is not None and not answerable(period, current_period(team.timezone, now)):
+            raise NothingToCheckIn(NOT_A_WEEK)
         lines = checkin_lines(session, team=team, member_id=caller.member_id, cycle_id=cycle_id)
         if lines:
             return CheckInScope(

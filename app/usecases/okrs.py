@@ -19,7 +19,14 @@ from app.domain.coach import (
     check_team,
 )
 from app.domain.cycles import current_quarter
-from app.domain.okrs import KeyResultDraft, ObjectiveDraft
+from app.domain.okrs import (
+    DESCRIPTION_MAX,
+    OBJECTIVE_TITLE_MAX,
+    KeyResultDraft,
+    ObjectiveDraft,
+    key_result_errors,
+    title_errors,
+)
 from app.domain.refs import Ref
 from app.domain.scoring import ClosingReport
 from app.domain.types import KRKind, Status
@@ -185,7 +192,12 @@ def _parent_problem(session: Session, caller: Caller, objective_id: int, parent_
 def save_objective(
     services: Services, caller: Caller, objective_id: int, edit: ObjectiveEdit
 ) -> None:
-    """Save an objective's new words. Raises NotFound, NotAllowed, or Problem("parent")."""
+    """Save an objective's new words. Raises NotFound, NotAllowed, or Problem (on
+    "title", "description" or "parent")."""
+    if problem := title_errors(edit.title, limit=OBJECTIVE_TITLE_MAX, what="objective"):
+        raise Problem("title", problem)
+    if len(edit.description) > DESCRIPTION_MAX:
+        raise Problem("description", f"Keep the description to {DESCRIPTION_MAX} characters.")
     ref = Ref("objective", objective_id)
     with services.db.write() as session:
         _, objective = _changeable(session, caller, ref, for_update=True)
@@ -206,7 +218,10 @@ def save_objective(
 def save_key_result(
     services: Services, caller: Caller, key_result_id: int, draft: KeyResultDraft
 ) -> None:
-    """Save a key result's new values. Raises NotFound or NotAllowed."""
+    """Save a key result's new values. Raises NotFound, NotAllowed, or Problem naming the
+    first field that is wrong."""
+    for field_name, problem in key_result_errors(draft).items():
+        raise Problem(field_name, problem)
     ref = Ref("key_result", key_result_id)
     with services.db.write() as session:
         kr, _ = _changeable(session, caller, ref, for_update=True)

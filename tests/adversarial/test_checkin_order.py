@@ -15,7 +15,7 @@ from app.slack import ids
 from app.slack.app_factory import create_web_client
 from app.slack.outbound import SlackMessenger
 from app.tryout.standin import SlackDriver
-from tests.conftest import ALICE, BOB, BOT_TOKEN
+from tests.conftest import ALICE, BOB, BOT_TOKEN, FixedClock
 from tests.e2e.helpers import create_objective, create_team
 
 pytestmark = pytest.mark.e2e
@@ -43,12 +43,13 @@ def _answer(slack: SlackDriver, prompt: dict, value: str) -> None:
 
 
 def test_answering_last_weeks_prompt_after_this_weeks_keeps_the_newer_value(
-    slack: SlackDriver, dispatcher: Dispatcher, db: Database
+    slack: SlackDriver, dispatcher: Dispatcher, db: Database, clock: FixedClock
 ) -> None:
     create_team(slack, user_id=ALICE)
     create_objective(slack, user_id=ALICE, owners=(ALICE, BOB))
     dispatcher.tick(FRIDAY_W47)
     dispatcher.tick(FRIDAY_W48)
+    clock.advance(days=7)  # the app lives in week 48 too
     dm = slack.standin.messages(slack.standin.dm_channel(ALICE))
     week47 = next(m for m in dm if "week 47" in m["text"])
     week48 = next(m for m in dm if "week 48" in m["text"])

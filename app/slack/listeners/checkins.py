@@ -27,6 +27,7 @@ from app.slack.listeners.support import (
     field_errors,
     guarded,
     reply,
+    view_metadata,
 )
 from app.slack.views.checkin import (
     NOTE_MAX,
@@ -148,14 +149,41 @@ def snooze_command(request: SlashRequest) -> None:
 # --- the prompt's buttons ------------------------------------------------------------------
 
 
-def _button_scope(action: dict[str, Any]) -> tuple[int, str]:
-    data = json.loads(action.get("value") or "{}")
-    return int(data["team"]), str(data["period"])
+STALE_BUTTON = "That button is from a message I no longer know how to answer."
+
+
+def _button_scope(action: dict[str, Any]) -> tuple[int, str] | None:
+    """The team and week a prompt's button answers, as `button_value` wrote them; None when
+    the value is not one (checked like typed input: it comes back from Slack)."""
+    try:
+        data = json.loads(action.get("value") or "{}")
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    team, period = data.get("team"), data.get("period")
+    if not (isinstance(team, int) and 0 < team < 2**31 and isinstance(period, str)):
+        return None
+    return team, period
 
 
 def _message_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
     container = body.get("container") or {}
     return container.get("channel_id"), container.get("message_ts")
+
+
+def _message_in(metadata: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The prompt a form was opened from, as its metadata names it (ids of Slack's shape
+    only: the app updates that message)."""
+    channel, ts = metadata.get("channel"), metadata.get("ts")
+    if not (isinstance(channel, str) and isinstance(ts, str)):
+        return None, None
+    if not (channel[:1] in "CDG" and channel[1:].isalnum() and len(channel) <= 24):
+        return None, None
+    seconds, _, fraction = ts.partition(".")
+    if not (seconds.isdigit() and fraction.isdigit() and len(ts) <= 24):
+        return None, None
+    return channel, ts
 
 
 def _from_home(body: dict[str, Any]) -> bool:
@@ -175,9 +203,13 @@ def handle_checkin_update(
     logger: Logger,
 ) -> None:
     """The prompt's "Update" button: the check-in modal, prefilled."""
-    team_id, period = _button_scope(action)
-    channel, message_ts = _message_of(body)
     caller = caller_of(services, context, create=True)
+    scope = _button_scope(action)
+    if scope is None:
+        reply(respond, build_notice(STALE_BUTTON), client=client, user_id=caller.slack_user_id)
+        return
+    team_id, period = scope
+    channel, message_ts = _message_of(body)
     view = checkin_view(
         services=services,
         caller=caller,
@@ -208,8 +240,12 @@ def quick_answer(*, skip: bool) -> Any:
         logger: Logger,
     ) -> None:
         """One click: "No change this week" or "Skip, I'm away"."""
-        team_id, period = _button_scope(action)
         caller = caller_of(services, context, create=True)
+        button = _button_scope(action)
+        if button is None:
+            reply(respond, build_notice(STALE_BUTTON), client=client, user_id=caller.slack_user_id)
+            return
+        team_id, period = button
         try:
             scope, entries = checkins.record_quick_answer(
                 services, caller, team_id=team_id, period=period, skip=skip, now=services.now()
@@ -269,7 +305,7 @@ def handle_checkin_submission(
     client: WebClient,
 ) -> None:
     """Record the week's values, confidences and notes; the prompt updates in place."""
-    metadata = dict(json.loads(view.get("private_metadata") or "{}"))
+    metadata = view_metadata(view)
     caller = caller_of(services, context, create=True)
     errors: dict[str, str] = {}
     entries = _read_entries(view["state"]["values"], errors)
@@ -280,8 +316,8 @@ def handle_checkin_submission(
         scope = checkins.record_check_in(
             services,
             caller,
-            team_id=int(metadata.get("team") or 0),
-            period=str(metadata.get("period") or "") or None,
+            team_id=team if isinstance(team := metadata.get("team"), int) else 0,
+            period=period if isinstance(period := metadata.get("period"), str) else None,
             entries=entries,
             now=services.now(),
         )
@@ -296,7 +332,7 @@ def handle_checkin_submission(
             client=client,
             scope=scope,
             summary=checkin_summary(entries),
-            also=(metadata.get("channel"), metadata.get("ts")),
+            also=_message_in(metadata),
             caller=caller if metadata.get("home") else None,
         ),
     )

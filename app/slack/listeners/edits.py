@@ -33,6 +33,7 @@ from app.slack.listeners.support import (
     guarded,
     refusal_text,
     reply,
+    view_metadata,
 )
 from app.slack.views.coach import build_not_saved_view, build_review_view
 from app.slack.views.help import build_notice
@@ -162,8 +163,41 @@ def handle_undo_archive(
 # --- saving an edit ------------------------------------------------------------------------
 
 
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
-    return dict(json.loads(view.get("private_metadata") or "{}"))
+def _item_id(metadata: dict[str, Any], key: str) -> int:
+    value = metadata.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _text(value: Any, default: str = "") -> str:
+    return value if isinstance(value, str) else default
+
+
+def _reviewed(metadata: dict[str, Any]) -> tuple[Ref, dict[str, Any]] | None:
+    """What a review carries: the item and the words typed over it, each field of the
+    type a person could have typed; None when the metadata is not a review's."""
+    kind, item_id, typed = metadata.get("kind"), _item_id(metadata, "id"), metadata.get("typed")
+    if kind not in ("objective", "key_result") or not item_id or not isinstance(typed, dict):
+        return None
+    owner = typed.get("owner")
+    clean: dict[str, Any] = {"title": _text(typed.get("title")), "owner": _text(owner) or None}
+    if kind == "objective":
+        parent = typed.get("parent_id")
+        clean["description"] = _text(typed.get("description"))
+        clean["parent_id"] = parent if isinstance(parent, int) and parent > 0 else None
+        return Ref("objective", item_id), clean
+    kinds = {k.value for k in KRKind}
+    clean["kind"] = typed.get("kind") if typed.get("kind") in kinds else KRKind.increase.value
+    for name in ("start", "target", "current"):
+        clean[name] = _number(typed.get(name))
+    clean["unit"] = _text(typed.get("unit"))
+    return Ref("key_result", item_id), clean
+
+
+STALE_REVIEW = "This review no longer holds what you typed. Nothing was saved: edit it again."
 
 
 def _save_problem(refused: Refused, what: str) -> str:
@@ -231,7 +265,7 @@ def handle_edit_objective(
         field_errors(ack, errors)
         return
     caller = caller_of(services, context, create=True)
-    ref = Ref("objective", int(_metadata(view).get("objective", 0)))
+    ref = Ref("objective", _item_id(view_metadata(view), "objective"))
     if findings := okrs.words_to_review(services, caller, ref, title):
         _review(ack, title, findings, {"kind": ref.kind, "id": ref.id, "typed": typed})
         return
@@ -281,7 +315,7 @@ def handle_edit_key_result(
         field_errors(ack, errors)
         return
     caller = caller_of(services, context, create=True)
-    ref = Ref("key_result", int(_metadata(view).get("key_result", 0)))
+    ref = Ref("key_result", _item_id(view_metadata(view), "key_result"))
     if findings := okrs.words_to_review(services, caller, ref, draft.title):
         metadata = {"kind": ref.kind, "id": ref.id, "typed": _key_result_typed(draft)}
         _review(ack, draft.title, findings, metadata)
@@ -299,15 +333,19 @@ def handle_edit_review(
     ack: Ack, view: dict[str, Any], logger: Logger, services: Services, context: BoltContext
 ) -> None:
     """ "Save anyway" on the review of a flagged edit: warn, never block."""
-    metadata = _metadata(view)
+    reviewed = _reviewed(view_metadata(view))
+    if reviewed is None:
+        logger.warning("A review's metadata was not a review's; nothing saved")
+        ack(response_action="update", view=build_not_saved_view(STALE_REVIEW))
+        return
+    ref, typed = reviewed
     caller = caller_of(services, context, create=True)
-    typed = metadata["typed"]
-    if metadata["kind"] == "key_result":
+    if ref.kind == "key_result":
         draft = KeyResultDraft(**{**typed, "kind": KRKind(typed["kind"])})
-        refused = _save_key_result(services, caller, int(metadata["id"]), draft)
+        refused = _save_key_result(services, caller, ref.id, draft)
         what = "key result"
     else:
-        refused = _save_objective(services, caller, int(metadata["id"]), typed)
+        refused = _save_objective(services, caller, ref.id, typed)
         what = "objective"
     if refused:
         ack(response_action="update", view=build_not_saved_view(_save_problem(refused, what)))
@@ -326,13 +364,14 @@ def handle_review_edit(
     logger: Logger,
 ) -> None:
     """From the review of a flagged edit back to the edit form, with what was typed."""
-    view = body["view"]
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    ref = Ref(
-        "key_result" if metadata["kind"] == "key_result" else "objective", int(metadata["id"])
-    )
+    view = body.get("view") or {}
+    reviewed = _reviewed(view_metadata(view))
+    if reviewed is None or not view.get("id"):
+        logger.warning("A review's metadata was not a review's; the form stays as it is")
+        return
+    ref, typed = reviewed
     try:
-        form = okrs.edit_form(services, caller_of(services, context), ref, typed=metadata["typed"])
+        form = okrs.edit_form(services, caller_of(services, context), ref, typed=typed)
     except Refused:
         return
     client.views_update(view_id=view["id"], hash=view.get("hash"), view=_edit_view(form))

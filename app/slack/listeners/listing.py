@@ -59,9 +59,7 @@ def list_command(request: SlashRequest) -> None:
     cycle_label, rest = cycle_option(request.args)
     team_name = " ".join(rest)
     services, context = request.services, request.context
-    workspace_id = services.workspace_id(
-        context.team_id or context.get("user_team_id") or "", context.enterprise_id
-    )
+    workspace_id = services.workspace_id(context.team_id or "", context.enterprise_id)
     now = services.now()
     lists = (
         None

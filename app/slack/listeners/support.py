@@ -4,6 +4,7 @@ words for a use case's refusals."""
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from logging import Logger
@@ -43,7 +44,7 @@ def caller_of(services: Services, context: BoltContext, *, create: bool = False)
     """The Slack user behind a request, resolved to our rows (with `create`, their member
     row is made on first sight)."""
     return services.caller(
-        team_id=context.team_id or context.get("user_team_id") or "",
+        team_id=context.team_id or "",
         enterprise_id=context.enterprise_id,
         user_id=context.user_id or "",
         create=create,
@@ -234,6 +235,16 @@ def guarded(what: str) -> Callable[[Handler], Handler]:
         return wrapper
 
     return decorate
+
+
+def view_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """A modal's `private_metadata` as the object the app wrote there; empty when it is not
+    one (an old or odd payload: checked like anything else that comes back from Slack)."""
+    try:
+        found = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def submission_key(view: dict[str, Any]) -> str | None:
