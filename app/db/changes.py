@@ -26,9 +26,12 @@ What it cannot promise, and how it copes:
   the database. Every (re)connection moves every version.
 - Every `heartbeat` seconds the feed notifies itself. As the server delivers
   notifications in commit order, the heartbeat's return proves that every change
-  committed before it was sent has been heard. Without one for `stale_after` seconds (a
-  network cut, a stuck server, a pooler that hands the connection to others so LISTEN
-  does not hold), `version()` returns None, and versions move when it comes back.
+  committed before it was sent has been heard. `sync()` asks for one now and waits for
+  it: a request that must see every write committed before it arrived (a person's list
+  right after their own edit, answered by another worker) calls it first. Without a
+  heartbeat for `stale_after` seconds (a network cut, a stuck server, a pooler that hands
+  the connection to others so LISTEN does not hold), `version()` returns None, and
+  versions move when it comes back.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import logging
 import math
 import os
 import re
+import select
 import threading
 import time
 import weakref
@@ -113,6 +117,11 @@ class ChangeFeed:
         self._directory_epoch = 0  # moved by this process's commits to the directory
         self._listening = False
         self._confirmed = -math.inf  # monotonic time of the last heartbeat's return
+        # Monotonic time at which the newest returned heartbeat was sent: every change
+        # committed before then has been heard.
+        self._proved = -math.inf
+        self._synced = threading.Condition(threading.Lock())
+        self._wake: tuple[int, int] | None = None  # a pipe that wakes the listening thread
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid = 0
@@ -143,6 +152,19 @@ class ChangeFeed:
             if directory:
                 self._directory_epoch += 1
 
+    def sync(self, timeout: float = 0.5) -> bool:
+        """Wait until every change committed before this call has been heard; False when
+        that can't be proved in `timeout` seconds (or the feed is not listening), and the
+        caller should read the database instead. One heartbeat answers every caller
+        waiting when it is sent."""
+        if self.version(0) is None or self._wake is None:
+            return False
+        asked = time.monotonic()
+        with contextlib.suppress(OSError):  # a full pipe: a wake-up is pending anyway
+            os.write(self._wake[1], b".")
+        with self._synced:
+            return self._synced.wait_for(lambda: self._proved >= asked, timeout)
+
     def wait_listening(self, timeout: float) -> bool:
         """Start listening if not yet, and wait up to `timeout` seconds until it is."""
         deadline = time.monotonic() + timeout
@@ -165,6 +187,10 @@ class ChangeFeed:
             self._pid = os.getpid()
             self._listening = False
             self._epoch += 1
+            self._wake = os.pipe()
+            os.set_blocking(self._wake[0], False)
+            os.set_blocking(self._wake[1], False)
+            self._synced = threading.Condition(threading.Lock())
             self._thread = threading.Thread(
                 target=self._run, name="okrbot-change-feed", daemon=True
             )
@@ -210,16 +236,31 @@ class ChangeFeed:
         # commit order), which a plain query would not (behind a pooler that hands the
         # connection around, LISTEN itself may not hold). Wake at least every half second
         # to notice close().
+        # Waits on the connection's socket and on the wake-up pipe at once, so that a
+        # `sync()` gets its heartbeat at once rather than at the next poll.
         mine = f"{PING}{os.getpid()}:{id(self)}:"
         sent = -math.inf
         poll = min(0.5, self.heartbeat)
+        wake = self._wake[0] if self._wake is not None else None
         while not self._stop.is_set():
-            for note in connection.notifies(timeout=poll):
+            ready = select.select(
+                [connection.fileno(), *([wake] if wake is not None else [])], [], [], poll
+            )[0]
+            asked = wake is not None and wake in ready
+            if wake is not None and asked:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(wake, 4096)
+            for note in connection.notifies(timeout=0):
                 self._note(note.payload, mine)
             now = time.monotonic()
-            if now - self._confirmed >= self.heartbeat and now - sent >= self.heartbeat:
-                connection.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{mine}{now}"))
+            due = now - self._confirmed >= self.heartbeat and now - sent >= self.heartbeat
+            if asked or due:
+                connection.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{mine}{now!r}"))
                 sent = now
+                # A session hears its own notification with the answer to the statement
+                # that sent it: it is waiting already, and the socket won't say so.
+                for note in connection.notifies(timeout=0):
+                    self._note(note.payload, mine)
 
     def _alive(self) -> None:
         # Called with the lock held, on any sign of life from the connection.
@@ -235,6 +276,9 @@ class ChangeFeed:
             if payload.startswith(mine):
                 with self._lock:
                     self._alive()
+                with contextlib.suppress(ValueError), self._synced:
+                    self._proved = max(self._proved, float(payload[len(mine) :]))
+                    self._synced.notify_all()
             return  # another process's heartbeat
         directory = payload.startswith(DIRECTORY)
         with self._lock:

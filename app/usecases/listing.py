@@ -123,7 +123,10 @@ def my_lists(
     feed = services.db.changes
     with listing.reading_lazily(services.db.engine) as reader:
         teams_key = (workspace_id, user_id, usual)
-        version = feed.version(workspace_id) if feed is not None else None
+        # Everything committed before this request, the caller's own last edit included
+        # (maybe made through another worker a moment ago), must be heard before a
+        # version is trusted; if that can't be shown quickly, read the database.
+        version = feed.version(workspace_id) if feed is not None and feed.sync() else None
         found = None if version is None else services.teams_cache.get(teams_key, version)
         if found is None:
             found = listing.teams_with_revision(

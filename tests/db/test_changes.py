@@ -311,3 +311,47 @@ def test_every_table_a_list_reads_notifies(db: Database) -> None:
     for table, prefix in triggered.items():
         # tgargs holds each argument followed by a NUL.
         assert prefix == (DIRECTORY if table in DIRECTORY_TABLES else "") + "\\000", table
+
+
+def test_sync_waits_until_every_earlier_commit_is_heard(
+    db: Database, two_workspaces: tuple[int, int]
+) -> None:
+    """A person's list right after their own edit, answered by another worker: that worker
+    must hear the edit first, however late its notification travels."""
+    first, _ = two_workspaces
+    url = make_url(db.url)
+    proxy = _Proxy(url.host or "127.0.0.1", url.port or 5432)
+    through = Database(url.set(host="127.0.0.1", port=proxy.port).render_as_string(False))
+    feed = ChangeFeed(through.new_connection, heartbeat=5.0, stale_after=30.0)
+    try:
+        assert feed.wait_listening(10)
+        assert feed.sync(timeout=5)
+        before = feed.version(first)
+        proxy.silent.set()  # the edit's notification will be late
+        _add_team(db, first, "Growth")
+        assert feed.version(first) == before  # not heard yet: a cached list would be stale
+        threading.Timer(0.3, proxy.silent.clear).start()
+        assert feed.sync(timeout=5)
+        assert feed.version(first) != before
+    finally:
+        feed.close()
+        proxy.close()
+        through.dispose()
+
+
+def test_sync_gives_up_rather_than_wait_past_its_timeout(
+    db: Database, two_workspaces: tuple[int, int]
+) -> None:
+    url = make_url(db.url)
+    proxy = _Proxy(url.host or "127.0.0.1", url.port or 5432)
+    through = Database(url.set(host="127.0.0.1", port=proxy.port).render_as_string(False))
+    feed = ChangeFeed(through.new_connection, heartbeat=5.0, stale_after=30.0)
+    try:
+        assert feed.wait_listening(10)
+        proxy.silent.set()
+        assert feed.sync(timeout=0.2) is False  # the caller reads the database instead
+    finally:
+        proxy.silent.clear()
+        feed.close()
+        proxy.close()
+        through.dispose()
