@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from app.clock.dispatch import Dispatcher
 from app.db import Database
 from app.db.engine import create_db_engine
 from app.db.migrate import ensure_schema
 from app.runtime import Runtime, build_runtime
 from app.server import LocalServer
 from app.settings import Settings
+from app.slack.app_factory import create_web_client
+from app.slack.outbound import SlackMessenger
 from app.tryout.standin import SlackDriver, SlackStandIn
 from tests.databases import (
     URL_VARIABLE,
@@ -205,6 +208,13 @@ def runtime(settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
     built = build_runtime(settings, clock=clock)
     yield built
     built.db.dispose()
+
+
+@pytest.fixture
+def dispatcher(runtime: Runtime, standin: SlackStandIn) -> Dispatcher:
+    """The clock's dispatcher for the app under test, posting to the stand-in."""
+    client = create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
+    return Dispatcher(db=runtime.db, messenger=SlackMessenger(client))
 
 
 @pytest.fixture

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.clock.dispatch import Dispatcher
 from app.slack import ids
-from app.slack.app_factory import create_web_client
-from app.slack.outbound import SlackMessenger
 from app.tryout.standin import SlackDriver
 from app.usecases.services import settle
-from tests.conftest import ALICE, BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import ALICE, SIGNING_SECRET
 from tests.e2e.helpers import create_objective, create_team
 from tests.e2e.test_checkin import FRIDAY_SLOT, _prompts
 
@@ -37,12 +34,6 @@ def impatient(slack: SlackDriver) -> SlackDriver:
         timeout=ANSWERED_WITHIN,
         settle=False,
     )
-
-
-@pytest.fixture
-def dispatcher(runtime, standin) -> Dispatcher:
-    client = create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
-    return Dispatcher(db=runtime.db, messenger=SlackMessenger(client))
 
 
 @pytest.fixture

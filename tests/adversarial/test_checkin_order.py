@@ -12,22 +12,14 @@ from app.clock.dispatch import Dispatcher
 from app.db import Database
 from app.db.models import CheckIn, KeyResult
 from app.slack import ids
-from app.slack.app_factory import create_web_client
-from app.slack.outbound import SlackMessenger
 from app.tryout.standin import SlackDriver
-from tests.conftest import ALICE, BOB, BOT_TOKEN, FixedClock
+from tests.conftest import ALICE, BOB, FixedClock
 from tests.e2e.helpers import create_objective, create_team
 
 pytestmark = pytest.mark.e2e
 
 FRIDAY_W47 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 FRIDAY_W48 = FRIDAY_W47 + dt.timedelta(days=7)
-
-
-@pytest.fixture
-def dispatcher(runtime, standin) -> Dispatcher:
-    client = create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
-    return Dispatcher(db=runtime.db, messenger=SlackMessenger(client))
 
 
 def _answer(slack: SlackDriver, prompt: dict, value: str) -> None:

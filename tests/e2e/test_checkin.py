@@ -9,25 +9,17 @@ import json
 import pytest
 from sqlmodel import select
 
-from app.clock.dispatch import Dispatcher, TickReport
+from app.clock.dispatch import TickReport
 from app.db.models import CheckIn, Delivery, DeliveryStatus, KeyResult
 from app.slack import ids
-from app.slack.app_factory import create_web_client
-from app.slack.outbound import SlackMessenger
 from app.tryout.standin import SlackDriver
-from tests.conftest import ALICE, BOB, BOT_TOKEN, CAROL
+from tests.conftest import ALICE, BOB, CAROL
 from tests.e2e.helpers import all_text, create_objective, create_team
 
 UTC = dt.UTC
 # Growth is in Europe/Berlin: Friday 20 Nov 2026 10:00 local is 09:00 UTC.
 FRIDAY_SLOT = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 MONDAY_REMINDER = dt.datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def dispatcher(runtime, standin) -> Dispatcher:
-    client = create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
-    return Dispatcher(db=runtime.db, messenger=SlackMessenger(client))
 
 
 @pytest.fixture

@@ -7,22 +7,13 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from app.clock.dispatch import Dispatcher
 from app.db.models import KeyResult
 from app.slack import ids
-from app.slack.app_factory import create_web_client
-from app.slack.outbound import SlackMessenger
 from app.tryout.standin import SlackDriver
-from tests.conftest import ALICE, BOB, BOT_TOKEN, GROWTH_CHANNEL
+from tests.conftest import ALICE, BOB, GROWTH_CHANNEL
 from tests.e2e.helpers import all_text, create_objective, create_team
 
 NEW_YEAR = dt.datetime(2027, 1, 1, 9, 0, tzinfo=dt.UTC)  # Q4 ended yesterday in Berlin
-
-
-@pytest.fixture
-def dispatcher(runtime, standin) -> Dispatcher:
-    client = create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
-    return Dispatcher(db=runtime.db, messenger=SlackMessenger(client))
 
 
 @pytest.fixture

@@ -6,23 +6,14 @@ import datetime as dt
 
 import pytest
 
-from app.clock.dispatch import Dispatcher
 from app.slack import ids
-from app.slack.app_factory import create_web_client
-from app.slack.outbound import SlackMessenger
 from app.tryout.standin import SlackDriver
-from tests.conftest import ALICE, BOB, BOT_TOKEN, GROWTH_CHANNEL
+from tests.conftest import ALICE, BOB, GROWTH_CHANNEL
 from tests.e2e.helpers import all_text, create_objective, create_team
 
 # Growth is in Europe/Berlin: Friday 20 Nov 2026 16:00 local is 15:00 UTC.
 FRIDAY_PROMPT = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 FRIDAY_DIGEST = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def dispatcher(runtime, standin) -> Dispatcher:
-    client = create_web_client(token=BOT_TOKEN, base_url=standin.api_url)
-    return Dispatcher(db=runtime.db, messenger=SlackMessenger(client))
 
 
 @pytest.fixture

@@ -13,14 +13,13 @@ from app.domain.cycles import parse_cycle_label
 from app.slack import ids
 from app.slack.blocks import escape
 from app.slack.listeners.support import (
-    USAGES,
     SlashRequest,
-    UsageError,
     acked,
     caller_of,
     post_problem,
     refusal_text,
     reply,
+    which_team_error,
 )
 from app.slack.outbound import Outgoing, post_outgoing
 from app.slack.views.closing import (
@@ -51,12 +50,8 @@ def close_command(request: SlashRequest) -> None:
             label=label,
             now=request.services.now(),
         )
-    except NoSuchTeam as missing:
-        raise UsageError(
-            f"There is no team called *{escape(missing.name)}*.", USAGES["close"]
-        ) from None
-    except WhichTeam:
-        raise UsageError("Which team? Name it.", USAGES["close"]) from None
+    except (NoSuchTeam, WhichTeam) as refused:
+        raise which_team_error(refused, "close") from None
     except NotTeamAdmin as refused:
         request.notice(f"Only {escape(refused.team_name)}'s admins can close a cycle.")
         return

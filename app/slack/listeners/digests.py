@@ -8,7 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from app.domain.digest import Digest
 from app.slack.blocks import escape
-from app.slack.listeners.support import USAGES, SlashRequest, UsageError, post_problem, reply
+from app.slack.listeners.support import SlashRequest, post_problem, reply, which_team_error
 from app.slack.outbound import digest_outgoing, post_outgoing
 from app.slack.views.digest import build_digest_messages
 from app.slack.views.help import build_notice
@@ -29,12 +29,8 @@ def digest_command(request: SlashRequest) -> None:
             post=post,
             now=request.services.now(),
         )
-    except NoSuchTeam as missing:
-        raise UsageError(
-            f"There is no team called *{escape(missing.name)}*.", USAGES["digest"]
-        ) from None
-    except WhichTeam:
-        raise UsageError("Which team? Name it.", USAGES["digest"]) from None
+    except (NoSuchTeam, WhichTeam) as refused:
+        raise which_team_error(refused, "digest") from None
     except NotTeamAdmin as refused:
         request.notice(
             f"Only {escape(refused.team_name)}'s admins can post the digest now; "

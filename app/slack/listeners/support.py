@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from app.slack.blocks import escape
 from app.slack.views.help import build_notice
-from app.usecases.errors import NotAllowed, NotFound, Refused
+from app.usecases.errors import NoSuchTeam, NotAllowed, NotFound, Refused, WhichTeam
 from app.usecases.services import Caller, Services
 
 GENERIC_FAILURE = "Sorry, that didn't work on our side. Nothing was changed; please try again."
@@ -121,6 +121,13 @@ class UsageError(Exception):
 
     text: str
     usage: str
+
+
+def which_team_error(refused: NoSuchTeam | WhichTeam, subcommand: str) -> UsageError:
+    """The usage answer when a command's team is unknown, or not named and not obvious."""
+    if isinstance(refused, NoSuchTeam):
+        return UsageError(f"There is no team called *{escape(refused.name)}*.", USAGES[subcommand])
+    return UsageError("Which team? Name it.", USAGES[subcommand])
 
 
 @dataclass
