@@ -12,11 +12,17 @@ from collections.abc import Iterable
 _TOKEN = re.compile(r"\bx(?:ox[abposre]|app)[-.][A-Za-z0-9.-]+")
 # Credentials named in request or response bodies, as dicts, JSON or form fields print them:
 # `'client_secret': 'abc'`, `"code": "abc"`, `'code': ['abc']`, `refresh_token=abc`.
-_SECRET_NAMES = r"(?:client_secret|code|refresh_token|access_token|token|state)"
+_SECRET_NAMES = r"(?:client_secret|code|refresh_token|access_token|token|state|response_url)"
 _NAMED = re.compile(
     rf"""(?P<key>['"]{_SECRET_NAMES}['"]\s*[:=]\s*\[?|\b{_SECRET_NAMES}=)"""
     r"""(?P<quote>['"]?)(?P<value>[^'"&,}\s]+)"""
 )
+
+# A response URL answers as the app for 30 minutes: a credential. Slack's, and the
+# stand-in's (`…/response/…`).
+_RESPONSE_URL = re.compile(r"""https?://[^\s'"<>]*/(?:actions|commands|response)/[^\s'"<>]+""")
+# Control characters (a newline in a logged value would forge a line of its own).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|\r|\n")
 
 # The id of the request being handled on this thread, attached to every record.
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -24,8 +30,14 @@ request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
+def _escaped(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]
+
+
 class RedactSecretsFilter(logging.Filter):
-    """Replace Slack tokens and the configured secrets in log records with `[redacted]`."""
+    """Replace Slack tokens, response URLs and the configured secrets in log records with
+    `[redacted]`, and write control characters in a message as escapes, so that each
+    record stays one line whatever a logged value holds."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
@@ -35,6 +47,7 @@ class RedactSecretsFilter(logging.Filter):
         """`text` with every secret replaced."""
         text = _TOKEN.sub("[redacted]", text)
         text = _NAMED.sub(r"\g<key>\g<quote>[redacted]", text)
+        text = _RESPONSE_URL.sub("[redacted]", text)
         for secret in self.secrets:
             text = text.replace(secret, "[redacted]")
         return text
@@ -43,7 +56,7 @@ class RedactSecretsFilter(logging.Filter):
         if not hasattr(record, "request_id"):
             record.request_id = request_id.get()
         message = record.getMessage()
-        scrubbed = self.scrub(message)
+        scrubbed = _CONTROL.sub(_escaped, self.scrub(message))
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:

@@ -59,7 +59,7 @@ def build_runtime(
         db=db,
         services=services,
         bolt=bolt,
-        wsgi=OkrbotWSGI(bolt, db),
+        wsgi=OkrbotWSGI(bolt, db, signing_secret=settings.slack_signing_secret.get_secret_value()),
         installer=installer,
     )
 

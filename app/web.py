@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
 import json
 import logging
 import re
@@ -25,6 +28,10 @@ if TYPE_CHECKING:
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATHS = ("/healthz", "/readyz")
+# Slack's payloads are small: a modal of a hundred blocks, URL-encoded, is well under 1 MB.
+MAX_BODY_BYTES = 2 * 1024 * 1024
+# Slack's own rule: a request signed more than five minutes ago may be a replay.
+MAX_SIGNATURE_AGE = 5 * 60
 
 logger = logging.getLogger("okrbot.http")
 # A request id from a proxy or load balancer is kept when it looks like one.
@@ -34,9 +41,10 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 class OkrbotWSGI:
     """Routes `/healthz` and `/readyz` itself and everything else to Bolt."""
 
-    def __init__(self, bolt_app: App, db: Database) -> None:
+    def __init__(self, bolt_app: App, db: Database, *, signing_secret: str) -> None:
         self.bolt = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
         self.db = db
+        self._secret = signing_secret.encode()
 
     def _json(
         self, start_response: StartResponse, status: str, body: dict[str, object]
@@ -103,4 +111,37 @@ class OkrbotWSGI:
                 return self._json(
                     start_response, "503 Service Unavailable", {"ok": False, "database": "down"}
                 )
+        if environ.get("REQUEST_METHOD") == "POST" and path == EVENTS_PATH:
+            refused = self._admit(environ)
+            if refused is not None:
+                status, why = refused
+                # One bounded line: never the body (it may hold a live response_url).
+                logger.warning("Refused a request to %s: %s", path, why)
+                return self._json(start_response, status, {"ok": False, "error": why})
         return self.bolt(environ, start_response)
+
+    def _admit(self, environ: WSGIEnvironment) -> tuple[str, str] | None:
+        """Check a Slack request on its raw bytes before anything parses it: its size, its
+        timestamp and signature, its encoding. Returns (status, reason) to refuse it, or
+        None, having put the body back for Bolt."""
+        length = environ.get("CONTENT_LENGTH") or ""
+        if not length.isdigit():
+            return "411 Length Required", "no Content-Length"
+        if int(length) > MAX_BODY_BYTES:
+            return "413 Content Too Large", f"a body of {int(length)} bytes"
+        body = environ["wsgi.input"].read(int(length))
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+            return "401 Unauthorized", "no usable X-Slack-Request-Timestamp"
+        if abs(time.time() - int(timestamp)) > MAX_SIGNATURE_AGE:
+            return "401 Unauthorized", "a stale timestamp"
+        expected = hmac.new(self._secret, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256)
+        if not hmac.compare_digest(f"v0={expected.hexdigest()}", signature):
+            return "401 Unauthorized", f"a bad signature ({len(body)} bytes)"
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return "400 Bad Request", "a body that is not UTF-8"
+        environ["wsgi.input"] = io.BytesIO(body)
+        return None
