@@ -178,11 +178,19 @@ def dump_documents(documents: list[dict[str, Any]], fmt: Literal["json", "yaml",
     raise ValueError(f"unknown format {fmt!r}; use json, yaml or csv")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's list).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
+    """A CSV cell: numbers as they are; text that a spreadsheet would run as a formula
+    (`=HYPERLINK(…)` typed as a title) prefixed with a single quote, as OWASP recommends."""
     if value is None:
         return ""
     if isinstance(value, float):
         return plain_number(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
     return value
 
 
