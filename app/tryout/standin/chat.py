@@ -6,7 +6,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from app.slack.limits import message_problems
+from app.tryout.standin.blockkit import message_content_problems
 from app.tryout.standin.core import StandInCore
 from app.tryout.standin.records import ApiError, fill_ids, stable_id, truthy
 
@@ -91,9 +91,9 @@ class ChatMethods(StandInCore):
         if text is not None and len(text) > 40_000:
             raise ApiError("msg_too_long")
         if blocks is not None:
-            problems = message_problems(text=text or "", blocks=blocks)
+            problems = message_content_problems(text=text or "", blocks=blocks)
             if problems:
-                errors = [f"{p.message} [json-pointer:{p.pointer}]" for p in problems]
+                errors = [f"{message} [json-pointer:{pointer}]" for pointer, message in problems]
                 raise ApiError(
                     "invalid_blocks",
                     errors=errors,

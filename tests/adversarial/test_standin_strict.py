@@ -1,0 +1,215 @@
+"""The stand-in is at least as strict as Slack where the app relies on it (issue #14, item 23).
+
+Every block payload it receives goes through slack_sdk's models as well as our limit
+checker (views, messages, response URLs, the acknowledgements the driver gets back).
+Each payload below passes `app.slack.limits` and is refused only by slack_sdk's models, so
+these tests fail on a stand-in that checked the limits alone.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from slack_bolt import Ack, App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from app.server import LocalServer
+from app.slack.limits import message_errors, view_errors
+from app.tryout.standin import SlackDriver, SlackStandIn, StandInError
+from tests.conftest import ALICE, SIGNING_SECRET
+
+# Every test here talks to the stand-in over HTTP.
+pytestmark = pytest.mark.e2e
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}
+
+
+def modal(*blocks: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"type": "modal", "title": plain("Strict"), "blocks": list(blocks), **extra}
+
+
+def section(text: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}, **extra}
+
+
+# A date picker whose initial date is not YYYY-MM-DD: Slack refuses the payload, slack_sdk's
+# DatePickerElement says why, our limit checker does not look at dates.
+BAD_DATE = section(
+    "When?", accessory={"type": "datepicker", "action_id": "when", "initial_date": "20/11/2026"}
+)
+BAD_TIME = {
+    "type": "input",
+    "block_id": "at",
+    "label": plain("At"),
+    "element": {"type": "timepicker", "action_id": "at", "initial_time": "25:61"},
+}
+
+REFUSED_VIEWS = {
+    "a home tab with no blocks": {"type": "home", "blocks": []},
+    "a home tab with a submit button": {
+        "type": "home",
+        "blocks": [section("hi")],
+        "submit": plain("Go"),
+    },
+    "a date picker's date not as YYYY-MM-DD": modal(BAD_DATE),
+    "a time picker's time not as HH:mm": modal(BAD_TIME, submit=plain("Save")),
+}
+
+
+@pytest.fixture
+def client(standin: SlackStandIn) -> WebClient:
+    return WebClient(base_url=standin.api_url, token=standin.bot_token, retry_handlers=[])
+
+
+def refused(call: Any) -> SlackApiError:
+    with pytest.raises(SlackApiError) as caught:
+        call()
+    return caught.value
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_VIEWS))
+def test_views_refuse_what_slack_sdks_models_refuse(
+    name: str, standin: SlackStandIn, client: WebClient
+) -> None:
+    view = REFUSED_VIEWS[name]
+    assert view_errors(view) == []  # the limits alone let it through
+    if view["type"] == "home":
+        error = refused(lambda: client.views_publish(user_id=ALICE, view=view))
+    else:
+        trigger = standin.issue_trigger_id(ALICE)
+        error = refused(lambda: client.views_open(trigger_id=trigger, view=view))
+    assert error.response["error"] == "invalid_arguments"
+    messages = error.response["response_metadata"]["messages"]
+    assert messages and all(
+        m.startswith("[ERROR] ") and "json-pointer:/view" in m for m in messages
+    )
+    assert standin.top_view(ALICE) is None and standin.home_view(ALICE) is None
+
+
+def test_views_update_and_push_refuse_them_too(standin: SlackStandIn, client: WebClient) -> None:
+    opened = client.views_open(
+        trigger_id=standin.issue_trigger_id(ALICE), view=modal(section("step one"))
+    )["view"]
+    update = refused(lambda: client.views_update(view_id=opened["id"], view=modal(BAD_DATE)))
+    push = refused(
+        lambda: client.views_push(trigger_id=standin.issue_trigger_id(ALICE), view=modal(BAD_DATE))
+    )
+    assert update.response["error"] == push.response["error"] == "invalid_arguments"
+    assert [v["blocks"][0]["text"]["text"] for v in standin.view_stack(ALICE)] == ["step one"]
+
+
+def test_messages_refuse_what_slack_sdks_models_refuse(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    assert message_errors(text="x", blocks=[BAD_DATE]) == []
+    posted = client.chat_postMessage(channel="C0GENERAL", text="fine", blocks=[section("fine")])
+    calls = {
+        "chat.postMessage": lambda: client.chat_postMessage(
+            channel="C0GENERAL", text="x", blocks=[BAD_DATE]
+        ),
+        "chat.postEphemeral": lambda: client.chat_postEphemeral(
+            channel="C0GENERAL", user=ALICE, text="x", blocks=[BAD_DATE]
+        ),
+        "chat.update": lambda: client.chat_update(
+            channel="C0GENERAL", ts=posted["ts"], text="x", blocks=[BAD_DATE]
+        ),
+    }
+    for method, call in calls.items():
+        error = refused(call)
+        assert error.response["error"] == "invalid_blocks", method
+        assert any("json-pointer:/blocks/0" in e for e in error.response["errors"]), method
+    assert [m["text"] for m in standin.messages()] == ["fine"]
+    assert standin.ephemerals() == []
+
+
+def test_a_response_url_refuses_them(standin: SlackStandIn) -> None:
+    url = standin.new_response_url(user_id=ALICE, channel_id="C0GENERAL")
+    body = json.dumps({"text": "x", "blocks": [BAD_DATE]}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert (caught.value.code, caught.value.read()) == (400, b"invalid_blocks")
+    assert standin.ephemerals() == []
+
+
+# --- what the app answers in the HTTP response itself ------------------------------------
+
+
+@pytest.fixture
+def tiny_app(standin: SlackStandIn) -> Iterator[tuple[App, SlackDriver]]:
+    """A Bolt app that answers whatever a test makes it answer, behind real signed HTTP."""
+    bolt = App(
+        signing_secret=SIGNING_SECRET,
+        client=WebClient(base_url=standin.api_url, token=standin.bot_token),
+        token_verification_enabled=False,
+        process_before_response=True,
+    )
+    with LocalServer(SlackRequestHandler(bolt)) as server:
+        yield (
+            bolt,
+            SlackDriver(
+                app_url=f"{server.url}/slack/events", signing_secret=SIGNING_SECRET, standin=standin
+            ),
+        )
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"response_type": "in_thread", "text": "an unknown response type"},
+        {"text": "blocks Slack refuses", "blocks": [BAD_DATE]},
+        {"text": "x" * 40_001},
+    ],
+    ids=["response_type", "blocks", "text"],
+)
+def test_a_slash_command_ack_slack_would_refuse_is_refused(
+    answer: dict[str, Any], tiny_app: tuple[App, SlackDriver], standin: SlackStandIn
+) -> None:
+    bolt, driver = tiny_app
+
+    @bolt.command("/okr")
+    def answer_it(ack: Ack) -> None:
+        ack(**answer)
+
+    with pytest.raises(StandInError, match="invalid acknowledgement"):
+        driver.slash_command(user_id=ALICE, text="help")
+    assert standin.ephemerals() == [] and standin.messages() == []
+
+
+def test_a_slash_command_ack_slack_accepts_is_shown(
+    tiny_app: tuple[App, SlackDriver], standin: SlackStandIn
+) -> None:
+    bolt, driver = tiny_app
+
+    @bolt.command("/okr")
+    def answer_it(ack: Ack) -> None:
+        ack(response_type="ephemeral", text="fine", blocks=[section("fine")])
+
+    assert driver.slash_command(user_id=ALICE, text="help").status == 200
+    assert [e["text"] for e in standin.ephemerals(ALICE)] == ["fine"]
+
+
+def test_a_view_submission_answer_slack_would_refuse_is_refused(
+    tiny_app: tuple[App, SlackDriver], standin: SlackStandIn, client: WebClient
+) -> None:
+    bolt, driver = tiny_app
+
+    @bolt.view("strict")
+    def answer_it(ack: Ack) -> None:
+        ack(response_action="update", view=modal(BAD_DATE))
+
+    client.views_open(
+        trigger_id=standin.issue_trigger_id(ALICE),
+        view=modal(section("hi"), callback_id="strict", submit=plain("Go")),
+    )
+    with pytest.raises(StandInError, match="initial_date"):
+        driver.submit_view(user_id=ALICE)
