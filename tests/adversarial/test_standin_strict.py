@@ -1,14 +1,17 @@
 """The stand-in is at least as strict as Slack where the app relies on it (issue #14, item 23).
 
 Every block payload it receives goes through slack_sdk's models as well as our limit
-checker (views, messages, response URLs, the acknowledgements the driver gets back).
+checker (views, messages, response URLs, the acknowledgements the driver gets back);
+`oauth.v2.access` answers the scopes the install granted.
 Each payload below passes `app.slack.limits` and is refused only by slack_sdk's models, so
 these tests fail on a stand-in that checked the limits alone.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,10 +23,13 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from app.runtime import Runtime, build_runtime
 from app.server import LocalServer
+from app.settings import Settings
+from app.slack import ids
 from app.slack.limits import message_errors, view_errors
 from app.tryout.standin import SlackDriver, SlackStandIn, StandInError
-from tests.conftest import ALICE, SIGNING_SECRET
+from tests.conftest import ALICE, SIGNING_SECRET, FixedClock
 
 # Every test here talks to the stand-in over HTTP.
 pytestmark = pytest.mark.e2e
@@ -213,3 +219,84 @@ def test_a_view_submission_answer_slack_would_refuse_is_refused(
     )
     with pytest.raises(StandInError, match="initial_date"):
         driver.submit_view(user_id=ALICE)
+
+
+# --- OAuth: the scopes an install grants ---------------------------------------------------
+
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "oauth-client-secret-7c1d9e"
+
+
+@pytest.fixture
+def oauth_app(
+    standin: SlackStandIn, database_url: str, clock: FixedClock
+) -> Iterator[tuple[Runtime, str]]:
+    standin.enable_oauth(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, rotation=True)
+    settings = Settings(
+        _env_file=None,
+        slack_client_id=CLIENT_ID,
+        slack_client_secret=CLIENT_SECRET,
+        slack_signing_secret=SIGNING_SECRET,
+        database_url=database_url,
+        slack_api_url=standin.api_url,
+    )
+    runtime = build_runtime(settings, clock=clock)
+    with LocalServer(runtime.wsgi) as server:
+        standin.oauth.redirect_url = f"{server.url}/slack/oauth_redirect"
+        yield runtime, server.url
+    runtime.db.dispose()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def _approve(link: str) -> str:
+    """Open Slack's approval page; returns where it redirects (or raises its refusal)."""
+    browser = urllib.request.build_opener(_NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        browser.open(link, timeout=10)
+    assert redirect.value.code == 302, redirect.value.read()
+    return str(redirect.value.headers["Location"])
+
+
+def test_an_install_keeps_the_scopes_slack_granted(
+    standin: SlackStandIn, oauth_app: tuple[Runtime, str]
+) -> None:
+    runtime, app_url = oauth_app
+    with urllib.request.urlopen(f"{app_url}/slack/install", timeout=10) as response:
+        page = response.read().decode()
+        cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    link = html.unescape(re.search(r'href="([^"]*oauth/v2/authorize[^"]*)"', page).group(1))
+    callback = _approve(f"{link}&team={standin.team_id}&user={ALICE}")
+    with urllib.request.urlopen(
+        urllib.request.Request(callback, headers={"Cookie": cookie}), timeout=10
+    ) as done:
+        assert done.status == 200
+
+    granted = standin.calls_to("oauth.v2.access")[-1].response["scope"]
+    assert granted.split(",") == list(ids.BOT_SCOPES)
+    stored = runtime.installer.installation_store.find_installation(
+        enterprise_id=None, team_id=standin.team_id
+    )
+    assert stored is not None and stored.bot_scopes == list(ids.BOT_SCOPES)
+
+    # A refresh answers the same grant.
+    client = WebClient(base_url=standin.api_url)
+    refreshed = client.oauth_v2_access(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        grant_type="refresh_token",
+        refresh_token=stored.bot_refresh_token,
+    )
+    assert refreshed["scope"] == granted
+
+
+def test_an_authorize_link_asking_for_no_scope_is_refused(standin: SlackStandIn) -> None:
+    standin.enable_oauth(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    link = f"{standin.base_url}/oauth/v2/authorize?client_id={CLIENT_ID}&redirect_uri=https://x/cb"
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(link, timeout=10)
+    assert (caught.value.code, caught.value.read()) == (400, b"invalid_scope")
+    assert "code=" in _approve(link + "&scope=commands")
