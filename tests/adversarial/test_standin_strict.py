@@ -2,7 +2,8 @@
 
 Every block payload it receives goes through slack_sdk's models as well as our limit
 checker (views, messages, response URLs, the acknowledgements the driver gets back);
-`oauth.v2.access` answers the scopes the install granted.
+`oauth.v2.access` answers the scopes the install granted; `chat.update` and
+`conversations.history` want a conversation id; history returns what Slack returns.
 Each payload below passes `app.slack.limits` and is refused only by slack_sdk's models, so
 these tests fail on a stand-in that checked the limits alone.
 """
@@ -29,7 +30,7 @@ from app.settings import Settings
 from app.slack import ids
 from app.slack.limits import message_errors, view_errors
 from app.tryout.standin import SlackDriver, SlackStandIn, StandInError
-from tests.conftest import ALICE, SIGNING_SECRET, FixedClock
+from tests.conftest import ALICE, BOB, SIGNING_SECRET, FixedClock
 
 # Every test here talks to the stand-in over HTTP.
 pytestmark = pytest.mark.e2e
@@ -300,3 +301,64 @@ def test_an_authorize_link_asking_for_no_scope_is_refused(standin: SlackStandIn)
         urllib.request.urlopen(link, timeout=10)
     assert (caught.value.code, caught.value.read()) == (400, b"invalid_scope")
     assert "code=" in _approve(link + "&scope=commands")
+
+
+# --- conversations: ids, and the history Slack returns ------------------------------------
+
+
+def test_chat_update_wants_the_dm_id_not_the_user_id(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    # Posting to a user id lands in the app's DM with them, as in Slack...
+    posted = client.chat_postMessage(channel=BOB, text="your check-in")
+    dm = standin.dm_channel(BOB)
+    assert posted["channel"] == dm
+    # ...but updating it needs the conversation: a user id is channel_not_found.
+    error = refused(lambda: client.chat_update(channel=BOB, ts=posted["ts"], text="answered"))
+    assert error.response["error"] == "channel_not_found"
+    assert client.chat_update(channel=dm, ts=posted["ts"], text="answered")["ok"]
+    assert [m["text"] for m in standin.messages(dm)] == ["answered"]
+
+
+def test_history_wants_a_conversation_id(standin: SlackStandIn, client: WebClient) -> None:
+    client.chat_postMessage(channel=BOB, text="hello")
+    for channel in (BOB, "#general", "general"):
+        error = refused(lambda c=channel: client.conversations_history(channel=c))
+        assert error.response["error"] == "channel_not_found", channel
+    assert client.conversations_history(channel=standin.dm_channel(BOB))["messages"]
+
+
+def test_history_returns_what_slack_returns(standin: SlackStandIn, client: WebClient) -> None:
+    metadata = {"event_type": "okrbot_delivery", "event_payload": {"delivery_id": 7}}
+    first = client.chat_postMessage(channel="C0GENERAL", text="digest", metadata=metadata)
+    reply = client.chat_postMessage(channel="C0GENERAL", text="page 2", thread_ts=first["ts"])
+    last = client.chat_postMessage(channel="C0GENERAL", text="later", blocks=[section("later")])
+
+    history = client.conversations_history(channel="C0GENERAL")
+    messages = history["messages"]
+    # Newest first, thread replies only in their thread.
+    assert [m["text"] for m in messages] == ["later", "digest"]
+    assert reply["ts"] not in [m["ts"] for m in messages]
+    for message in messages:
+        assert message["type"] == "message"
+        assert message["user"] == standin.bot_user_id and message["bot_id"] == standin.bot_id
+        assert message["bot_profile"]["app_id"] == standin.app_id
+        assert "metadata" not in message  # only when asked for
+    parent = messages[1]
+    assert (parent["thread_ts"], parent["reply_count"], parent["latest_reply"]) == (
+        first["ts"],
+        1,
+        reply["ts"],
+    )
+    assert messages[0]["blocks"][0]["text"]["text"] == "later"
+
+    asked = client.conversations_history(channel="C0GENERAL", include_all_metadata=True)
+    assert asked["messages"][1]["metadata"] == metadata
+
+    # The bounds are exclusive unless `inclusive` is set, as in Slack.
+    bounded = client.conversations_history(channel="C0GENERAL", oldest=first["ts"])
+    assert [m["ts"] for m in bounded["messages"]] == [last["ts"]]
+    inclusive = client.conversations_history(
+        channel="C0GENERAL", oldest=first["ts"], latest=last["ts"], inclusive=True
+    )
+    assert [m["ts"] for m in inclusive["messages"]] == [last["ts"], first["ts"]]
