@@ -362,3 +362,70 @@ def test_history_returns_what_slack_returns(standin: SlackStandIn, client: WebCl
         channel="C0GENERAL", oldest=first["ts"], latest=last["ts"], inclusive=True
     )
     assert [m["ts"] for m in inclusive["messages"]] == [last["ts"], first["ts"]]
+
+
+# --- searched selects: the options the app answers ---------------------------------------
+
+
+def _external_select_modal(client: WebClient, standin: SlackStandIn) -> None:
+    element = {"type": "external_select", "action_id": "pick", "min_query_length": 0}
+    block = {"type": "input", "block_id": "pick", "label": plain("Pick"), "element": element}
+    client.views_open(
+        trigger_id=standin.issue_trigger_id(ALICE), view=modal(block, submit=plain("Go"))
+    )
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text), "value": value}
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        ({"options": [option(f"Team {n}", str(n)) for n in range(101)]}, "101 items"),
+        ({"options": [option("x" * 76, "1")]}, "75 characters"),
+        ({"options": [option("x", "1" * 151)]}, "150 characters"),
+        ({"option_groups": [{"label": plain("Teams"), "options": []}]}, "non-empty"),
+    ],
+    ids=["101 options", "long text", "long value", "empty group"],
+)
+def test_an_options_answer_slack_would_refuse_is_refused(
+    answer: dict[str, Any],
+    why: str,
+    tiny_app: tuple[App, SlackDriver],
+    standin: SlackStandIn,
+    client: WebClient,
+) -> None:
+    bolt, driver = tiny_app
+
+    @bolt.options("pick")
+    def answer_it(ack: Ack) -> None:
+        ack(**answer)
+
+    _external_select_modal(client, standin)
+    with pytest.raises(StandInError, match=why):
+        driver.suggest(user_id=ALICE, block_id="pick", typed="x")
+
+
+def test_an_options_answer_slack_accepts_can_be_picked(
+    tiny_app: tuple[App, SlackDriver], standin: SlackStandIn, client: WebClient
+) -> None:
+    bolt, driver = tiny_app
+    seen: list[str] = []
+
+    @bolt.options("pick")
+    def answer_it(ack: Ack, body: dict[str, Any]) -> None:
+        seen.append(body["value"])
+        ack(options=[option(f"Team {n}", str(n)) for n in range(100)])
+
+    @bolt.view("")
+    def submitted(ack: Ack) -> None:
+        ack()
+
+    _external_select_modal(client, standin)
+    assert len(driver.suggest(user_id=ALICE, block_id="pick", typed="Tea")) == 100
+    assert seen == ["Tea"]
+    with pytest.raises(ValueError, match="no option"):
+        driver.submit_view(user_id=ALICE, values={"pick": "100"})  # never offered
+    assert driver.submit_view(user_id=ALICE, values={"pick": "42"}).status == 200
+    assert standin.top_view(ALICE) is None
