@@ -13,6 +13,7 @@ from slack_bolt import App, BoltContext
 
 from app.slack.listeners import (
     checkins,
+    choices,
     closing,
     commands,
     edits,
@@ -32,5 +33,5 @@ def register(app: App, services: Services) -> None:
         next()
 
     app.middleware(inject_services)
-    for module in (commands, objectives, edits, checkins, teams, closing, home, lifecycle):
+    for module in (commands, objectives, edits, checkins, teams, choices, closing, home, lifecycle):
         module.register(app)

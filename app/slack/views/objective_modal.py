@@ -40,6 +40,7 @@ from app.slack.blocks import (
     text_input,
     users_select,
 )
+from app.slack.views.choices import Choice, choice_select
 from app.slack.views.coach import finding_blocks
 
 KIND_LABELS = {
@@ -50,6 +51,18 @@ KIND_LABELS = {
     KRKind.milestone: "Milestone (done or not)",
 }
 KIND_OPTIONS = [(label, kind.value) for kind, label in KIND_LABELS.items()]
+# The parent select's first choice, offered first when the objectives are searched too.
+NO_PARENT_CHOICE: Choice = ("No parent objective", "none")
+
+
+def team_choices(teams: list[tuple[int, str]]) -> list[Choice]:
+    """The teams an objective can belong to, as (label, value)."""
+    return [(name, str(team_id)) for team_id, name in teams]
+
+
+def parent_choices(parents: list[tuple[int, str]]) -> list[Choice]:
+    """The objectives another can support, as (label, value): `O12 Title`."""
+    return [(f"{objective_ref(pid)} {ptitle}", str(pid)) for pid, ptitle in parents]
 
 
 @dataclass
@@ -136,9 +149,8 @@ def build_new_objective_view(
             input_block(
                 ids.BLOCK_OBJECTIVE_TEAM,
                 "Team",
-                static_select(
-                    [(name, str(team_id)) for team_id, name in teams],
-                    initial=str(form.team_id) if form.team_id else None,
+                choice_select(
+                    team_choices(teams), initial=str(form.team_id) if form.team_id else None
                 ),
             )
         )
@@ -340,14 +352,12 @@ def build_edit_objective_view(
         input_block(ids.BLOCK_OBJECTIVE_OWNER, "Owner", users_select(initial=owner)),
     ]
     if parents:
-        options = [("No parent objective", "none")] + [
-            (f"{objective_ref(pid)} {ptitle}"[:75], str(pid)) for pid, ptitle in parents[:99]
-        ]
+        options = [NO_PARENT_CHOICE, *parent_choices(parents)]
         blocks.append(
             input_block(
                 ids.BLOCK_OBJECTIVE_PARENT,
                 "Supports (parent objective)",
-                static_select(options, initial=str(parent_id) if parent_id else "none"),
+                choice_select(options, initial=str(parent_id) if parent_id else "none"),
                 optional=True,
                 hint="Align this objective with a broader one.",
             )
