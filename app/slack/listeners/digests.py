@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.slack.blocks import escape
+from app.slack.listeners.pages import from_option, send_pages
 from app.slack.listeners.support import USAGES, SlashRequest, UsageError
 from app.slack.outbound import digest_outgoing, post_outgoing
 from app.usecases import digests
@@ -11,7 +12,7 @@ from app.usecases.errors import NoSuchTeam, NotTeamAdmin, WhichTeam
 
 def digest_command(request: SlashRequest) -> None:
     """Preview the digest (anyone) or post it to the team's channel (team admins)."""
-    args = request.args
+    start, args = from_option(request.args, USAGES["digest"])
     post = bool(args) and args[0].lower() == "post"
     team_name = " ".join(args[1:] if post else args)
     try:
@@ -46,9 +47,4 @@ def digest_command(request: SlashRequest) -> None:
         request.notice(f":mega: Posted {escape(found.team_name)}'s digest to <#{found.channel}>.")
         return
     # A preview, visible to the caller only; the chart goes with the real post.
-    if len(outgoing.messages) == 1:
-        request.answer(outgoing.messages[0])
-        return
-    for payload in outgoing.messages:
-        request.respond(**payload, response_type="ephemeral", replace_original=False)
-    request.ack()
+    send_pages(request, outgoing.messages, start=start, again=" ".join(["/okr digest", *args]))

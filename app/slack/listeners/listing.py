@@ -10,6 +10,7 @@ from app.domain.cycles import parse_cycle_label
 from app.domain.okrs import TeamOKRs
 from app.domain.scoring import ClosingReport
 from app.slack.blocks import escape
+from app.slack.listeners.pages import from_option, send_pages
 from app.slack.listeners.support import USAGES, SlashRequest, UsageError
 from app.slack.views.closing import build_closed_list_messages
 from app.slack.views.okr_list import BuiltList, build_okr_list_messages
@@ -55,7 +56,8 @@ def cycle_option(args: list[str]) -> tuple[str | None, list[str]]:
 
 def list_command(request: SlashRequest) -> None:
     """The caller's teams' lists (from the cache while right), or the named team's."""
-    cycle_label, rest = cycle_option(request.args)
+    start, args = from_option(request.args, USAGES["list"])
+    cycle_label, rest = cycle_option(args)
     team_name = " ".join(rest)
     services, context = request.services, request.context
     workspace_id = services.workspace_id(
@@ -74,7 +76,7 @@ def list_command(request: SlashRequest) -> None:
             now=now,
         )
     )
-    if lists is not None and len(lists) == 1 and lists[0].ack_body is not None:
+    if start == 1 and lists is not None and len(lists) == 1 and lists[0].ack_body is not None:
         # The usual answer: one team's list in one message, serialized when it was built.
         request.ack.response = BoltResponse(status=200, body=lists[0].ack_body, headers=_JSON)
         return
@@ -108,10 +110,4 @@ def list_command(request: SlashRequest) -> None:
             )
             return
         messages = built.messages
-    if len(messages) == 1:
-        request.answer(messages[0])
-        return
-    # Several messages: post them in order through the response URL, then ack empty.
-    for payload in messages:
-        request.respond(**payload, response_type="ephemeral", replace_original=False)
-    request.ack()
+    send_pages(request, messages, start=start, again=" ".join(["/okr list", *args]))
