@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from pathlib import Path
 
 import jsonschema
@@ -78,6 +79,35 @@ def test_every_manifest_command_and_event_has_a_listener(
         assert slack.send_event(event).status == 200
     # The check can fail: Bolt answers 404 for a request no listener takes.
     assert slack.slash_command(user_id=ALICE, command="/not-ours").status == 404
+
+
+def _block_suggestion(slack: SlackDriver, action_id: str, block_id: str) -> dict | None:
+    payload = {
+        "type": "block_suggestion",
+        "user": {"id": ALICE, "username": "alice", "name": "alice", "team_id": "T0001"},
+        "team": {"id": "T0001", "domain": "standin"},
+        "api_app_id": "A0OKRBOT",
+        "token": "standin-verification-token",
+        "action_id": action_id,
+        "block_id": block_id,
+        "value": "",
+        "view": {"id": "V0", "type": "modal", "callback_id": "", "private_metadata": ""},
+    }
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+    response = slack.post_raw(body, content_type="application/x-www-form-urlencoded")
+    return response.json() if response.status == 200 else None
+
+
+def test_searched_selects_load_their_options_where_the_manifest_says(
+    manifest: dict, slack: SlackDriver
+) -> None:
+    # External selects (app.slack.views.choices) ask the interactivity options URL.
+    interactivity = manifest["settings"]["interactivity"]
+    assert interactivity["message_menu_options_url"] == interactivity["request_url"]
+    answer = _block_suggestion(slack, ids.ACTION_INPUT, ids.BLOCK_TEAM_CHOICE)
+    assert answer is not None and answer["options"][0]["value"] == ids.NEW_TEAM_VALUE
+    # The check can fail: Bolt answers 404 for options no listener loads.
+    assert _block_suggestion(slack, "not-ours", ids.BLOCK_TEAM_CHOICE) is None
 
 
 def _methods_called_by_the_app() -> set[str]:

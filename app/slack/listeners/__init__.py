@@ -16,6 +16,7 @@ from slack_bolt.middleware import Middleware
 
 from app.slack.listeners import (
     checkins,
+    choices,
     closing,
     commands,
     edits,
@@ -75,5 +76,5 @@ class _Gate(Middleware):
 def register(app: App, services: Services) -> None:
     """Attach every listener; each receives `services` as an injected argument."""
     app.middleware(_Gate(services))
-    for module in (commands, objectives, edits, checkins, teams, closing, home, lifecycle):
+    for module in (commands, objectives, edits, checkins, teams, choices, closing, home, lifecycle):
         module.register(app)

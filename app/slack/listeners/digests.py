@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_sdk.errors import SlackApiError
 
 from app.domain.digest import Digest
 from app.slack.blocks import escape
-from app.slack.listeners.support import SlashRequest, post_problem, reply, which_team_error
+from app.slack.listeners.pages import from_option, send_pages
+from app.slack.listeners.support import (
+    USAGES,
+    SlashRequest,
+    post_problem,
+    reply,
+    which_team_error,
+)
 from app.slack.outbound import digest_outgoing, post_outgoing
 from app.slack.views.digest import build_digest_messages
 from app.slack.views.help import build_notice
@@ -18,7 +23,7 @@ from app.usecases.errors import NoSuchTeam, NotTeamAdmin, WhichTeam
 
 def digest_command(request: SlashRequest) -> None:
     """Preview the digest (anyone) or post it to the team's channel (team admins)."""
-    args = request.args
+    start, args = from_option(request.args, USAGES["digest"])
     post = bool(args) and args[0].lower() == "post"
     team_name = " ".join(args[1:] if post else args)
     try:
@@ -50,11 +55,7 @@ def digest_command(request: SlashRequest) -> None:
         return
     # A preview, visible to the caller only; the chart goes with the real post.
     messages = build_digest_messages(digest)
-    if len(messages) == 1:
-        request.answer(messages[0])
-        return
-    request.ack()
-    request.later("show a digest's pages", lambda: _pages(request, messages))
+    send_pages(request, messages, start=start, again=" ".join(["/okr digest", *args]))
 
 
 def _post(request: SlashRequest, digest: Digest, team_name: str, channel: str) -> None:
@@ -63,8 +64,3 @@ def _post(request: SlashRequest, digest: Digest, team_name: str, channel: str) -
         post_outgoing(request.client, digest_outgoing(digest), channel=channel)
     except SlackApiError as failure:
         reply(request.respond, build_notice(post_problem(failure, channel)))
-
-
-def _pages(request: SlashRequest, messages: list[dict[str, Any]]) -> None:
-    for payload in messages:
-        reply(request.respond, payload)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from slack_bolt import BoltResponse
 
@@ -11,7 +10,8 @@ from app.domain.cycles import parse_cycle_label
 from app.domain.okrs import TeamOKRs
 from app.domain.scoring import ClosingReport
 from app.slack.blocks import escape
-from app.slack.listeners.support import USAGES, SlashRequest, UsageError, reply
+from app.slack.listeners.pages import from_option, send_pages
+from app.slack.listeners.support import USAGES, SlashRequest, UsageError
 from app.slack.views.closing import build_closed_list_messages
 from app.slack.views.okr_list import BuiltList, build_okr_list_messages
 from app.usecases import listing
@@ -56,7 +56,8 @@ def cycle_option(args: list[str]) -> tuple[str | None, list[str]]:
 
 def list_command(request: SlashRequest) -> None:
     """The caller's teams' lists (from the cache while right), or the named team's."""
-    cycle_label, rest = cycle_option(request.args)
+    start, args = from_option(request.args, USAGES["list"])
+    cycle_label, rest = cycle_option(args)
     team_name = " ".join(rest)
     services, context = request.services, request.context
     workspace_id = services.workspace_id(context.team_id or "", context.enterprise_id)
@@ -73,7 +74,7 @@ def list_command(request: SlashRequest) -> None:
             now=now,
         )
     )
-    if lists is not None and len(lists) == 1 and lists[0].ack_body is not None:
+    if start == 1 and lists is not None and len(lists) == 1 and lists[0].ack_body is not None:
         # The usual answer: one team's list in one message, serialized when it was built.
         request.ack.response = BoltResponse(status=200, body=lists[0].ack_body, headers=_JSON)
         return
@@ -107,14 +108,4 @@ def list_command(request: SlashRequest) -> None:
             )
             return
         messages = built.messages
-    if len(messages) == 1:
-        request.answer(messages[0])
-        return
-    # Several messages: ack empty, then post them in order through the response URL.
-    request.ack()
-    request.later("show a list's pages", lambda: _pages(request, messages))
-
-
-def _pages(request: SlashRequest, messages: list[dict[str, Any]]) -> None:
-    for payload in messages:
-        reply(request.respond, payload)
+    send_pages(request, messages, start=start, again=" ".join(["/okr list", *args]))

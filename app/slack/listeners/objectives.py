@@ -28,7 +28,6 @@ from app.domain.types import KRKind
 from app.slack import ids
 from app.slack.blocks import actions, button, message, section
 from app.slack.forms import numbers_typed, state_value
-from app.slack.limits import PRIVATE_METADATA_MAX
 from app.slack.listeners.support import (
     SlashRequest,
     acked,
@@ -43,6 +42,7 @@ from app.slack.views.objective_modal import (
     build_new_numbers_view,
     build_new_objective_view,
     build_saved_view,
+    carry_problem,
 )
 from app.usecases import okrs, teams
 from app.usecases.errors import TeamGone
@@ -186,8 +186,8 @@ def handle_new_objective_texts(
         owner,
         key_results,
     )
-    if not errors and len(form.encode()) > PRIVATE_METADATA_MAX:
-        errors[ids.BLOCK_OBJECTIVE_DESCRIPTION] = "Too much text to carry over; shorten this."
+    if not errors and (too_long := carry_problem(form)):
+        errors[too_long[0]] = too_long[1]
     if errors:
         field_errors(ack, errors)
         return

@@ -40,6 +40,8 @@ from app.slack.blocks import (
     text_input,
     users_select,
 )
+from app.slack.limits import PRIVATE_METADATA_MAX
+from app.slack.views.choices import Choice, choice_select
 from app.slack.views.coach import finding_blocks
 
 KIND_LABELS = {
@@ -50,6 +52,18 @@ KIND_LABELS = {
     KRKind.milestone: "Milestone (done or not)",
 }
 KIND_OPTIONS = [(label, kind.value) for kind, label in KIND_LABELS.items()]
+# The parent select's first choice, offered first when the objectives are searched too.
+NO_PARENT_CHOICE: Choice = ("No parent objective", "none")
+
+
+def team_choices(teams: list[tuple[int, str]]) -> list[Choice]:
+    """The teams an objective can belong to, as (label, value)."""
+    return [(name, str(team_id)) for team_id, name in teams]
+
+
+def parent_choices(parents: list[tuple[int, str]]) -> list[Choice]:
+    """The objectives another can support, as (label, value): `O12 Title`."""
+    return [(f"{objective_ref(pid)} {ptitle}", str(pid)) for pid, ptitle in parents]
 
 
 @dataclass
@@ -57,7 +71,9 @@ class NewObjectiveForm:
     """What `/okr new` collected so far.
 
     `numbers` keeps what was typed in the numbers step, keyed by the key result's words, so
-    going back to edit the words loses nothing that still applies.
+    going back to edit the words loses nothing that still applies. Once the form holds key
+    results, only their numbers are carried: those typed for words since changed no longer
+    apply, and keeping them would grow the metadata with every round of "Edit the words".
     """
 
     team_id: int | None = None
@@ -70,8 +86,16 @@ class NewObjectiveForm:
     )  # title → [kind, start, target, unit]
 
     def encode(self) -> str:
-        """Compact JSON for `private_metadata`."""
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        """Compact JSON for `private_metadata`.
+
+        With key results, `numbers` is written as a list beside them (each key result's
+        numbers or null), which drops numbers for words no longer there and spares writing
+        each title twice; without (step one's form), keyed by the words they were typed for.
+        """
+        data = asdict(self)
+        if self.key_results:
+            data["numbers"] = [self.numbers.get(title) for title, _ in self.key_results]
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def decode(cls, metadata: str) -> NewObjectiveForm:
@@ -80,7 +104,39 @@ class NewObjectiveForm:
             return cls()
         data = json.loads(metadata)
         data["key_results"] = [tuple(pair) for pair in data.get("key_results", [])]
+        numbers = data.get("numbers") or {}
+        if isinstance(numbers, list):
+            numbers = {
+                title: typed
+                for (title, _), typed in zip(data["key_results"], numbers, strict=False)
+                if typed is not None
+            }
+        data["numbers"] = numbers
         return cls(**data)
+
+    def overflow(self) -> int:
+        """How many characters the encoded form is over what `private_metadata` holds."""
+        return max(0, len(self.encode()) - PRIVATE_METADATA_MAX)
+
+
+def carry_problem(form: NewObjectiveForm) -> tuple[str, str] | None:
+    """(block id, message) when step one's words are too long to carry to step two.
+
+    Only long texts can cause it now (numbers no longer pile up), so the message says by
+    how much to shorten them; it sits on the description, or the first key result when
+    there is no description to shorten.
+    """
+    over = form.overflow()
+    if not over:
+        return None
+    block_id = (
+        ids.BLOCK_OBJECTIVE_DESCRIPTION if form.description else ids.kr_block(ids.BLOCK_KR_TITLE, 0)
+    )
+    return block_id, (
+        f"Together these words are {over} characters more than Slack lets me carry to the "
+        f"next step. Shorten the description or the key results by {over} characters "
+        "(quotes and line breaks count twice)."
+    )
 
 
 @dataclass(frozen=True)
@@ -136,9 +192,8 @@ def build_new_objective_view(
             input_block(
                 ids.BLOCK_OBJECTIVE_TEAM,
                 "Team",
-                static_select(
-                    [(name, str(team_id)) for team_id, name in teams],
-                    initial=str(form.team_id) if form.team_id else None,
+                choice_select(
+                    team_choices(teams), initial=str(form.team_id) if form.team_id else None
                 ),
             )
         )
@@ -340,14 +395,12 @@ def build_edit_objective_view(
         input_block(ids.BLOCK_OBJECTIVE_OWNER, "Owner", users_select(initial=owner)),
     ]
     if parents:
-        options = [("No parent objective", "none")] + [
-            (f"{objective_ref(pid)} {ptitle}"[:75], str(pid)) for pid, ptitle in parents[:99]
-        ]
+        options = [NO_PARENT_CHOICE, *parent_choices(parents)]
         blocks.append(
             input_block(
                 ids.BLOCK_OBJECTIVE_PARENT,
                 "Supports (parent objective)",
-                static_select(options, initial=str(parent_id) if parent_id else "none"),
+                choice_select(options, initial=str(parent_id) if parent_id else "none"),
                 optional=True,
                 hint="Align this objective with a broader one.",
             )

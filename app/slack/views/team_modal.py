@@ -19,6 +19,7 @@ from app.slack.blocks import (
     static_select,
     text_input,
 )
+from app.slack.views.choices import Choice, choice_select
 from app.store.directory import TeamSettings
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -36,11 +37,19 @@ def describe_rhythm(settings: TeamSettings) -> str:
     )
 
 
+# Always offered first when the teams are searched (an external select), last otherwise.
+NEW_TEAM_CHOICE: Choice = ("➕ Create a new team", ids.NEW_TEAM_VALUE)
+
+
+def team_pick_choices(teams: list[tuple[int, str]]) -> list[Choice]:
+    """The teams to pick from, as (label, value), without "Create a new team"."""
+    return [(name, str(team_id)) for team_id, name in teams]
+
+
 def build_team_pick_view(*, teams: list[tuple[int, str]], current: int | None) -> dict[str, Any]:
-    """Choose a team to join or manage, or start a new one."""
-    options = [(name, str(team_id)) for team_id, name in teams] + [
-        ("➕ Create a new team", ids.NEW_TEAM_VALUE)
-    ]
+    """Choose a team to join or manage, or start a new one (searched when there are more
+    teams than one select holds)."""
+    options = [*team_pick_choices(teams), NEW_TEAM_CHOICE]
     return modal(
         callback_id=ids.VIEW_TEAM_PICK,
         title="Your team",
@@ -50,7 +59,7 @@ def build_team_pick_view(*, teams: list[tuple[int, str]], current: int | None) -
             input_block(
                 ids.BLOCK_TEAM_CHOICE,
                 "Team",
-                static_select(options, initial=str(current) if current else None),
+                choice_select(options, initial=str(current) if current else None),
             ),
         ],
     )

@@ -6,7 +6,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from app.slack.limits import message_problems
+from app.tryout.standin.blockkit import message_content_problems
 from app.tryout.standin.core import StandInCore
 from app.tryout.standin.records import ApiError, fill_ids, stable_id, truthy
 
@@ -56,20 +56,42 @@ class ChatMethods(StandInCore):
         return {"channel": {"id": channel_id}}
 
     def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel = self._resolve_channel(args.get("channel"))
+        # A conversation id, as Slack wants it: a user id or a #name is channel_not_found.
+        channel = self._known_conversation(str(args.get("channel") or ""))
         oldest = float(args.get("oldest") or 0)
         latest = float(args.get("latest") or "inf")
         limit = min(int(args.get("limit") or 100), 999)
         with_metadata = truthy(args.get("include_all_metadata"))
+        # The bounds are exclusive unless `inclusive` is set; thread replies stay in their
+        # thread (conversations.replies), only their parents are in the history.
+        inclusive = truthy(args.get("inclusive"))
         found = [
             m
             for m in self._messages
-            if m["channel"] == channel and oldest <= float(m["ts"]) <= latest
+            if m["channel"] == channel
+            and not m.get("thread_ts")
+            and (oldest <= float(m["ts"]) if inclusive else oldest < float(m["ts"]))
+            and (float(m["ts"]) <= latest if inclusive else float(m["ts"]) < latest)
         ]
         found.sort(key=lambda m: float(m["ts"]), reverse=True)  # newest first, as Slack does
+        replies: dict[str, list[str]] = {}
+        for m in self._messages:
+            if m["channel"] == channel and m.get("thread_ts"):
+                replies.setdefault(m["thread_ts"], []).append(m["ts"])
         messages = []
         for record in found[:limit]:
             message = self._message_object(record)
+            if record["ts"] in replies:
+                # A thread's parent carries the thread's summary, as Slack shows it.
+                thread = replies[record["ts"]]
+                message.update(
+                    thread_ts=record["ts"],
+                    reply_count=len(thread),
+                    reply_users_count=1,
+                    latest_reply=max(thread, key=float),
+                    reply_users=[self.bot_user_id],
+                    is_locked=False,
+                )
             if with_metadata and record.get("metadata"):
                 message["metadata"] = copy.deepcopy(record["metadata"])
             messages.append(message)
@@ -91,9 +113,9 @@ class ChatMethods(StandInCore):
         if text is not None and len(text) > 40_000:
             raise ApiError("msg_too_long")
         if blocks is not None:
-            problems = message_problems(text=text or "", blocks=blocks)
+            problems = message_content_problems(text=text or "", blocks=blocks)
             if problems:
-                errors = [f"{p.message} [json-pointer:{p.pointer}]" for p in problems]
+                errors = [f"{message} [json-pointer:{pointer}]" for pointer, message in problems]
                 raise ApiError(
                     "invalid_blocks",
                     errors=errors,
@@ -111,11 +133,19 @@ class ChatMethods(StandInCore):
             "text": record["text"] or "",
             "ts": record["ts"],
             "team": self.team_id,
+            "bot_profile": {
+                "id": self.bot_id,
+                "app_id": self.app_id,
+                "name": "okrbot",
+                "deleted": False,
+                "team_id": self.team_id,
+            },
         }
         if record["blocks"] is not None:
             message["blocks"] = copy.deepcopy(record["blocks"])
         if record.get("thread_ts"):
             message["thread_ts"] = record["thread_ts"]
+            message["parent_user_id"] = self.bot_user_id
         if record.get("edited"):
             message["edited"] = {"user": self.bot_user_id, "ts": record["edited_ts"]}
         if record.get("files"):
@@ -163,7 +193,8 @@ class ChatMethods(StandInCore):
         return {"message_ts": ts}
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel = self._resolve_channel(args.get("channel"))
+        # chat.update wants the conversation id: for a DM the D… id, never the user's id.
+        channel = self._known_conversation(str(args.get("channel") or ""))
         ts = args.get("ts")
         record = next(
             (m for m in self._messages if m["channel"] == channel and m["ts"] == ts), None

@@ -25,12 +25,15 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from app.slack.limits import iter_elements
+from app.tryout.standin.blockkit import options_problems, pointer_messages
+from app.tryout.standin.records import StandInError
 from app.tryout.standin.server import SlackStandIn
 from app.usecases.services import settle as settle_after_ack
 
 _TEXT_INPUTS = ("plain_text_input", "number_input", "email_text_input", "url_text_input")
 _SINGLE_SELECTS = ("static_select", "external_select", "radio_buttons")
 _MULTI_SELECTS = ("multi_static_select", "multi_external_select", "checkboxes")
+_EXTERNAL_SELECTS = ("external_select", "multi_external_select")
 # element type → (initial field, state field) for id-valued pickers and dates
 _PICKERS = {
     "users_select": ("initial_user", "selected_user"),
@@ -102,6 +105,9 @@ class SlackDriver:
         # this process, so that a caller reads everything a request did.
         self.settle = settle
         self._verifier = SignatureVerifier(signing_secret)
+        # The options the app offered for each searched select, by (view id, block id):
+        # what a person can pick in an external select is what the app answered.
+        self._offered: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
     # ------------------------------------------------------------------ transport
 
@@ -266,7 +272,7 @@ class SlackDriver:
         }
         if view is not None:
             current = copy.deepcopy(view)
-            current["state"] = {"values": build_state(current)}
+            current["state"] = {"values": build_state(self._with_offered(current))}
             payload["container"] = {"type": "view", "view_id": current["id"]}
             payload["trigger_id"] = self.standin.issue_trigger_id(user_id)
             payload["team"] = self._team()
@@ -347,8 +353,10 @@ class SlackDriver:
 
         Answers are strings (text, number, date, time, user/conversation/channel ids), the
         option *value* for single selects and radio buttons, or lists of values for
-        checkboxes and multi-selects. Inputs not in ``values`` keep what the user entered
-        before, else their initial value, else stay empty. With ``enforce_required``, an
+        checkboxes and multi-selects; an external select's answer must be an option the
+        app offered (see :meth:`suggest`) or its initial option. Inputs not in ``values``
+        keep what the user entered before, else their initial value, else stay empty.
+        With ``enforce_required``, an
         empty required input (or a plain-text input outside min/max length) stops the
         submission as Slack's client does: nothing is sent, the status is 0 and
         ``client_errors`` says why. Afterwards the app's ``response_action`` is applied.
@@ -356,7 +364,7 @@ class SlackDriver:
         target = view if view is not None else self.standin.top_view(user_id)
         if target is None:
             raise LookupError(f"{user_id} has no open modal")
-        state = build_state(target, values)
+        state = build_state(self._with_offered(target), values)
         tracked = any(v["id"] == target["id"] for v in self.standin.view_stack(user_id))
         if tracked:
             self.standin.set_view_state(target["id"], state)
@@ -385,6 +393,71 @@ class SlackDriver:
                 user_id, target["id"], answer if isinstance(answer, dict) else None
             )
         return response
+
+    def suggest(
+        self,
+        *,
+        user_id: str,
+        block_id: str,
+        typed: str = "",
+        view: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Type into the searched select of ``block_id`` (an external select): send the
+        ``block_suggestion`` Slack sends, and return the options the app answered.
+
+        The answer is checked as Slack checks it (options or option_groups, 100 at most,
+        each option valid for slack_sdk's models); one Slack would refuse raises
+        :class:`StandInError`. The options are remembered, so :meth:`submit_view` can pick
+        one of them afterwards, as the person would.
+        """
+        target = view if view is not None else self.standin.top_view(user_id)
+        if target is None:
+            raise LookupError(f"{user_id} has no open modal")
+        block = next((b for b in target.get("blocks") or [] if b.get("block_id") == block_id), None)
+        element = (block or {}).get("element") or (block or {}).get("accessory") or {}
+        if element.get("type") not in _EXTERNAL_SELECTS:
+            raise LookupError(f"block {block_id!r} holds no external select")
+        current = copy.deepcopy(target)
+        current["state"] = {"values": build_state(self._with_offered(current))}
+        payload = {
+            "type": "block_suggestion",
+            "user": self._user(user_id),
+            "container": {"type": "view", "view_id": target["id"]},
+            "api_app_id": self.api_app_id,
+            "token": self.verification_token,
+            "action_id": element.get("action_id"),
+            "block_id": block_id,
+            "value": typed,
+            "team": self._team(),
+            "enterprise": self._enterprise(),
+            "is_enterprise_install": False,
+            "view": current,
+        }
+        response = self._post_payload(payload)
+        if response.status != 200:
+            raise StandInError(f"the options load answered HTTP {response.status}")
+        answer = response.json()
+        problems = options_problems(answer)
+        if problems:
+            raise StandInError("invalid options: " + "; ".join(pointer_messages(problems)))
+        options = list(answer.get("options") or [])
+        for group in answer.get("option_groups") or []:
+            options.extend(group.get("options") or [])
+        self._offered[(target["id"], block_id)] = copy.deepcopy(options)
+        return options
+
+    def _with_offered(self, view: dict[str, Any]) -> dict[str, Any]:
+        """A copy of ``view`` whose external selects list the options the app offered
+        (and their initial option), so answers can name one of them."""
+        out = copy.deepcopy(view)
+        for block in out.get("blocks") or []:
+            element = block.get("element") if isinstance(block, dict) else None
+            if not isinstance(element, dict) or element.get("type") not in _EXTERNAL_SELECTS:
+                continue
+            offered = list(self._offered.get((str(out.get("id")), str(block.get("block_id"))), []))
+            initial = [element["initial_option"]] if element.get("initial_option") else []
+            element["options"] = offered + initial + list(element.get("initial_options") or [])
+        return out
 
     def close_view(self, *, user_id: str) -> DriverResponse | None:
         """Press Close on the user's top modal; sends ``view_closed`` when notify_on_close."""
@@ -497,7 +570,12 @@ def _option(element: Mapping[str, Any], value: str) -> dict[str, Any]:
     for option in _all_options(element):
         if option.get("value") == value:
             return {"text": copy.deepcopy(option.get("text")), "value": value}
-    raise ValueError(f"{element.get('action_id')!r} has no option with value {value!r}")
+    hint = (
+        " (an external select offers what suggest() got back)"
+        if element.get("type") in _EXTERNAL_SELECTS
+        else ""
+    )
+    raise ValueError(f"{element.get('action_id')!r} has no option with value {value!r}{hint}")
 
 
 def _action_payload(

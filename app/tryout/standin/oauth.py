@@ -8,6 +8,9 @@ Modelled on Slack's documented behaviour:
   `xoxe.xoxb-...` and expire after `expires_in` seconds (12 hours by default).
 - A refresh token is spent once: using it again answers `invalid_refresh_token`, which is
   what makes two processes refreshing at once a real failure here.
+- The bot scopes the authorize link asked for (`scope`) are what the person grants, and
+  `oauth.v2.access` answers them in `scope` (comma-separated), on a refresh too; an
+  authorize link asking for no scope at all is refused with `invalid_scope`.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class Grant:
     enterprise_id: str | None
     expires_at: float | None
     revoked: bool = False
+    # The bot scopes granted with it, comma-separated as Slack writes them.
+    scope: str = ""
 
 
 @dataclass
@@ -64,21 +69,29 @@ class OAuthAuthority:
     redirect_url: str = ""
     workspaces: dict[str, Workspace] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
-    _codes: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (team, user)
-    _refresh: dict[str, str] = field(default_factory=dict)  # live refresh token → team
+    # code → (team, user, granted bot scopes)
+    _codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # live refresh token → (team, granted bot scopes)
+    _refresh: dict[str, tuple[str, str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def enabled(self) -> bool:
         return bool(self.client_id)
 
-    def approve(self, *, team_id: str, user_id: str) -> str:
-        """A one-time code, as Slack hands one to the redirect after "Allow"."""
+    def approve(self, *, team_id: str, user_id: str, scope: str) -> str:
+        """A one-time code, as Slack hands one to the redirect after "Allow".
+
+        `scope` is the authorize link's comma-separated bot scopes: what the person grants.
+        """
         if team_id not in self.workspaces:
             raise OAuthError("invalid_team")
+        granted = [s.strip() for s in scope.replace(" ", ",").split(",") if s.strip()]
+        if not granted:
+            raise OAuthError("invalid_scope")
         code = f"{int(self.clock())}.{secrets.token_hex(12)}"
         with self._lock:
-            self._codes[code] = (team_id, user_id)
+            self._codes[code] = (team_id, user_id, ",".join(dict.fromkeys(granted)))
         return code
 
     def _check_client(self, args: Mapping[str, Any], headers: Mapping[str, str]) -> None:
@@ -92,16 +105,16 @@ class OAuthAuthority:
         if client_secret != self.client_secret:
             raise OAuthError("bad_client_secret")
 
-    def _issue(self, team_id: str) -> dict[str, Any]:
+    def _issue(self, team_id: str, scope: str) -> dict[str, Any]:
         workspace = self.workspaces[team_id]
         expires_at = self.clock() + self.lifetime if self.rotation else None
         prefix = "xoxe.xoxb-1-" if self.rotation else "xoxb-1-"
         token = prefix + secrets.token_hex(16)
-        self.grants[token] = Grant(token, team_id, workspace.enterprise_id, expires_at)
-        body: dict[str, Any] = {"token_type": "bot", "access_token": token}
+        self.grants[token] = Grant(token, team_id, workspace.enterprise_id, expires_at, scope=scope)
+        body: dict[str, Any] = {"token_type": "bot", "access_token": token, "scope": scope}
         if self.rotation:
             refresh = "xoxe-1-" + secrets.token_hex(20)
-            self._refresh[refresh] = team_id
+            self._refresh[refresh] = (team_id, scope)
             body.update(refresh_token=refresh, expires_in=self.lifetime)
         return body
 
@@ -111,22 +124,22 @@ class OAuthAuthority:
             self._check_client(args, headers)
             grant_type = args.get("grant_type") or "authorization_code"
             if grant_type == "refresh_token":
-                team_id = self._refresh.pop(str(args.get("refresh_token") or ""), None)
-                if team_id is None:
+                found_refresh = self._refresh.pop(str(args.get("refresh_token") or ""), None)
+                if found_refresh is None:
                     raise OAuthError("invalid_refresh_token")
-                return {**self._issue(team_id), "team": {"id": team_id}}
+                team_id, scope = found_refresh
+                return {**self._issue(team_id, scope), "team": {"id": team_id}}
             if grant_type != "authorization_code":
                 raise OAuthError("invalid_grant_type")
             found = self._codes.pop(str(args.get("code") or ""), None)
             if found is None:
                 raise OAuthError("invalid_code")
-            team_id, user_id = found
+            team_id, user_id, scope = found
             workspace = self.workspaces[team_id]
             return {
-                **self._issue(team_id),
+                **self._issue(team_id, scope),
                 "app_id": self.app_id,
                 "authed_user": {"id": user_id},
-                "scope": str(args.get("scope") or ""),
                 "bot_user_id": self.bot_user_id,
                 "team": {"id": team_id, "name": workspace.name},
                 "enterprise": (
@@ -155,6 +168,6 @@ class OAuthAuthority:
             live = [g for g in self.grants.values() if g.team_id == team_id and not g.revoked]
             for grant in live:
                 grant.revoked = True
-            for refresh in [r for r, team in self._refresh.items() if team == team_id]:
+            for refresh in [r for r, (team, _) in self._refresh.items() if team == team_id]:
                 del self._refresh[refresh]
             return len(live)

@@ -9,9 +9,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.slack.limits import message_problems
+from app.tryout.standin.blockkit import (
+    ack_message_problems,
+    message_content_problems,
+    pointer_messages,
+)
 from app.tryout.standin.core import StandInCore
-from app.tryout.standin.records import Reply, fill_ids, truthy
+from app.tryout.standin.records import Reply, StandInError, fill_ids, truthy
 
 # A response_url accepts up to five responses within thirty minutes.
 RESPONSE_URL_MAX_USES = 5
@@ -59,8 +63,13 @@ class ResponseUrls(StandInCore):
         """Store a message the app returned in its HTTP acknowledgement.
 
         A bare string, or a body without ``response_type: in_channel``, is an ephemeral
-        message for ``user_id``; ``in_channel`` bodies become channel messages.
+        message for ``user_id``; ``in_channel`` bodies become channel messages. A body
+        Slack would refuse (blocks slack_sdk's models reject, an unknown response type, text
+        over the limit) raises :class:`StandInError`: in Slack the person sees only an error.
         """
+        problems = ack_message_problems(body)
+        if problems:
+            raise StandInError("invalid acknowledgement: " + "; ".join(pointer_messages(problems)))
         if isinstance(body, str):
             body = {"text": body}
         text = body.get("text")
@@ -113,7 +122,7 @@ class ResponseUrls(StandInCore):
         text, blocks = body.get("text"), body.get("blocks")
         if not text and not blocks:
             return Reply(400, "no_text")
-        if message_problems(text=text or "", blocks=blocks):
+        if message_content_problems(text=text or "", blocks=blocks):
             return Reply(400, "invalid_blocks")
         blocks = fill_ids(copy.deepcopy(blocks)) if blocks else blocks
         target.uses += 1

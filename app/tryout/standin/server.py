@@ -177,6 +177,7 @@ class SlackStandIn(ChatMethods, FileMethods, ViewMethods, ResponseUrls, UserMeth
                 code = self.oauth.approve(
                     team_id=args.get("team") or self.team_id,
                     user_id=args.get("user") or "U0INSTALLER",
+                    scope=args.get("scope", ""),
                 )
             except OAuthError as exc:
                 reply = Reply(400, exc.error)

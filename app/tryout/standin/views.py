@@ -12,15 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.slack.limits import view_problems
+from app.tryout.standin.blockkit import pointer_messages, view_content_problems
 from app.tryout.standin.core import StandInCore
-from app.tryout.standin.records import (
-    ApiError,
-    StandInError,
-    fill_ids,
-    invalid_arguments,
-    random_id,
-)
+from app.tryout.standin.records import ApiError, StandInError, fill_ids, random_id
 
 # Slack lets a trigger_id be exchanged once, within three seconds of the interaction.
 TRIGGER_TTL_SECONDS = 3.0
@@ -103,9 +97,11 @@ class ViewMethods(StandInCore):
                 "invalid_arguments",
                 response_metadata={"messages": ["[ERROR] missing required field: view"]},
             )
-        problems = view_problems(view)
+        problems = view_content_problems(view)
         if problems:
-            raise invalid_arguments(problems, "/view")
+            # Slack's answer to a view it can't accept, whatever part of it is wrong.
+            messages = pointer_messages(problems, "/view")
+            raise ApiError("invalid_arguments", response_metadata={"messages": messages})
         if view.get("type") != kind:
             raise ApiError(
                 "invalid_arguments",
@@ -320,9 +316,9 @@ class ViewMethods(StandInCore):
         view = (response or {}).get("view")
         if not isinstance(view, dict):
             raise StandInError("this response_action needs a view")
-        problems = view_problems(view)
+        problems = view_content_problems(view)
         if problems:
-            raise StandInError("invalid view: " + "; ".join(str(p) for p in problems))
+            raise StandInError("invalid view: " + "; ".join(pointer_messages(problems)))
         if view.get("type") != "modal":
             raise StandInError("response_action views must be modals")
         return view

@@ -493,12 +493,13 @@ def test_fail_next_429_reaches_the_client(standin: SlackStandIn, client: WebClie
 
 def test_fail_next_server_error(standin: SlackStandIn, client: WebClient) -> None:
     standin.fail_next("views.publish", status=503, error="service_unavailable", times=2)
+    home = {"type": "home", "blocks": [{"type": "divider"}]}
     for _ in range(2):
         with pytest.raises(SlackApiError) as caught:
-            client.views_publish(user_id="U1", view={"type": "home", "blocks": []})
+            client.views_publish(user_id="U1", view=home)
         assert caught.value.response.status_code == 503
         assert "Retry-After" not in caught.value.response.headers
-    assert client.views_publish(user_id="U1", view={"type": "home", "blocks": []})["ok"]
+    assert client.views_publish(user_id="U1", view=home)["ok"]
 
 
 def test_rate_limit_retry_handler_recovers(standin: SlackStandIn) -> None:
