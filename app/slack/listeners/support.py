@@ -25,13 +25,13 @@ LATE_FAILURE = "Sorry, that didn't work on our side. Please try again."
 
 USAGES = {
     "new": "/okr new",
-    "list": "/okr list [team] [--cycle 2026-Q3]",
+    "list": "/okr list [team] [--cycle 2026-Q3] [--from N]",
     "edit": "/okr edit O12 | KR34",
     "archive": "/okr archive O12 | KR34",
     "team": "/okr team",
     "check": "/okr check <key result text>",
     "checkin": "/okr checkin [team]",
-    "digest": "/okr digest [post] [team]",
+    "digest": "/okr digest [post] [team] [--from N]",
     "close": "/okr close [2026-Q3] [team]",
     "snooze": "/okr snooze <2w | 3d | off>",
     "help": "/okr help",
