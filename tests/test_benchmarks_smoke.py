@@ -43,6 +43,10 @@ SCRIPTS: dict[str, tuple[list[str], list[str]]] = {
     "bench_coach.py": (["--smoke"], ["== task_like on heldout", "== speed:", "== odd inputs"]),
     "bench_parse.py": (["--smoke"], ["budget 1000 ms per input"]),
     "bench_chart.py": (["--smoke"], ["first render (loads the font)", "chart median ="]),
+    "bench_stalled.py": (
+        ["--smoke"],
+        ["with 8 stalled (body)", "ratio (with / without)", "Target: /okr help within"],
+    ),
 }
 # These read the seeded database (`seed.py`): they start once it is built.
 SEEDED = {"bench_scale.py", "bench_http.py", "profile_request.py"}
