@@ -30,6 +30,8 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATHS = ("/healthz", "/readyz")
 # Slack's payloads are small: a modal of a hundred blocks, URL-encoded, is well under 1 MB.
 MAX_BODY_BYTES = 2 * 1024 * 1024
+# How long a connection has to deliver its whole request (app.httpd's worker enforces it).
+READ_DEADLINE_SECONDS = 5.0
 # Slack's own rule: a request signed more than five minutes ago may be a replay.
 MAX_SIGNATURE_AGE = 5 * 60
 
